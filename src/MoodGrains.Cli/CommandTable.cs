@@ -1,0 +1,12 @@
+using MoodGrains.Cli.Commands;
+
+namespace MoodGrains.Cli;
+
+internal static class CommandTable
+{
+    public static readonly ICliCommand[] Commands =
+    [
+        new DbMigrateCommand(),
+        new DbStatusCommand(),
+    ];
+}
