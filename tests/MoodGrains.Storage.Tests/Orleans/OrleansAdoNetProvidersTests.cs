@@ -213,6 +213,64 @@ public sealed class OrleansAdoNetProvidersTests(PostgresFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task Reminder_ring_ranges_match_orleans_ring_semantics_and_removal_checks_the_etag()
+    {
+        var connectionString = await CreateOrleansDatabaseAsync();
+        var host = await ProbeSilo.StartAsync(connectionString, "ring");
+        try
+        {
+            var table = host.Services.GetRequiredService<IReminderTable>();
+            var grains = Enumerable.Range(0, 64).Select(i => GrainId.Create("storage-probe", $"ring-{i}")).ToList();
+            var start = DateTime.UtcNow;
+            foreach (var grain in grains)
+            {
+                await table.UpsertRow(new ReminderEntry
+                {
+                    GrainId = grain, ReminderName = "tick", StartAt = start, Period = TimeSpan.FromMinutes(3),
+                });
+            }
+
+            var hashes = grains.Select(g => g.GetUniformHashCode()).Order().ToArray();
+            // Slices between stored hashes (so boundaries are hit exactly), slices that wrap past uint.MaxValue,
+            // slices across the signed/unsigned boundary, and the whole ring (begin == end).
+            (uint Begin, uint End)[] ranges =
+            [
+                (hashes[3], hashes[20]), (hashes[20], hashes[3]), (hashes[0], hashes[^1]), (hashes[^1], hashes[0]),
+                (0x7FFF_0000u, 0x8001_0000u), (0x8001_0000u, 0x7FFF_0000u), (uint.MaxValue - 5, 5), (0, 0),
+                (hashes[10], hashes[10]),
+            ];
+            foreach (var (begin, end) in ranges)
+            {
+                var expected = grains.Where(g => InRing(g.GetUniformHashCode(), begin, end)).ToHashSet();
+                var actual = (await table.ReadRows(begin, end)).Reminders.Select(r => r.GrainId).ToHashSet();
+                Assert.True(expected.SetEquals(actual),
+                    $"Range ({begin:X8}, {end:X8}]: expected {expected.Count} reminders, read {actual.Count}.");
+            }
+
+            var entry = await table.ReadRow(grains[0], "tick");
+            Assert.NotNull(entry);
+            Assert.Equal(TimeSpan.FromMinutes(3), entry.Period);
+            var staleETag = entry.ETag;
+            entry.Period = TimeSpan.FromMinutes(4);
+            var newETag = await table.UpsertRow(entry);
+            Assert.NotEqual(staleETag, newETag);
+
+            Assert.False(await table.RemoveRow(grains[0], "tick", staleETag!));
+            Assert.True(await table.RemoveRow(grains[0], "tick", newETag!));
+            Assert.Null(await table.ReadRow(grains[0], "tick"));
+            Assert.Equal(grains.Count - 1, (await table.ReadRows(0, 0)).Reminders.Count);
+        }
+        finally
+        {
+            await StopAsync(host);
+        }
+    }
+
+    /// <summary>Orleans' ring slice (begin, end], wrapping past the top; begin == end is the whole ring.</summary>
+    private static bool InRing(uint hash, uint begin, uint end) =>
+        begin < end ? hash > begin && hash <= end : hash > begin || hash <= end;
+
     private async Task<string> CreateOrleansDatabaseAsync()
     {
         var connectionString = await fixture.Server.CreateDatabaseAsync("orleans");
