@@ -1,4 +1,3 @@
-using MoodGrains.Testing;
 using Npgsql;
 
 namespace MoodGrains.Storage.Tests;
