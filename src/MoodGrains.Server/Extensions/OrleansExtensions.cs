@@ -1,5 +1,6 @@
 using System.Net;
 using MoodGrains.Grains.Rooms;
+using MoodGrains.Grains.Users;
 using MoodGrains.Server.Hubs;
 using MoodGrains.Server.Options;
 using Orleans.Configuration;
@@ -18,6 +19,7 @@ internal static class OrleansExtensions
     {
         builder.Services.AddValidatedOptions<PostgresOptions>(PostgresOptions.Section);
         builder.Services.AddValidatedOptions<ClusterSiloOptions>(ClusterSiloOptions.Section);
+        builder.Services.AddValidatedOptions<MoodOptions>(MoodOptions.Section);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IRoomNotifier, SignalRRoomNotifier>();
         builder.Services.AddSingleton<GrainCalls>();
