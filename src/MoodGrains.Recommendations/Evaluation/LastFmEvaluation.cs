@@ -61,9 +61,9 @@ public static class LastFmEvaluation
 
         ItemKnnOptions? bestKnn = null;
         var bestKnnScore = -1.0;
-        foreach (var neighbours in new[] { 0, 50, 200 })
+        foreach (var neighbours in new[] { 0, 200 })
         {
-            foreach (var shrink in new[] { 0f, 10f })
+            foreach (var shrink in new[] { 0f, 10f, 50f })
             {
                 var options = new ItemKnnOptions { Neighbours = neighbours, Shrink = shrink };
                 var ndcg = RankingEvaluator.Evaluate(ItemKnnModel.Train(validation.Train, options), validation, K).Ndcg;
@@ -79,9 +79,9 @@ public static class LastFmEvaluation
         var bestAlsScore = -1.0;
         foreach (var factors in new[] { 64, 128 })
         {
-            foreach (var alpha in new[] { 2f, 5f, 10f, 20f })
+            foreach (var alpha in new[] { 1f, 3f, 10f })
             {
-                foreach (var regularization in new[] { 0.1f, 1f, 10f })
+                foreach (var regularization in new[] { 1f, 30f, 80f })
                 {
                     var options = new ImplicitAlsOptions { Factors = factors, Alpha = alpha, Regularization = regularization, Epsilon = 1f, Iterations = 15 };
                     var ndcg = RankingEvaluator.Evaluate(ImplicitAlsModel.Train(validation.Train, options), validation, K).Ndcg;
