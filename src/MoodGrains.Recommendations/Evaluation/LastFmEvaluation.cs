@@ -14,9 +14,9 @@ public sealed record EvaluationParameters(ItemKnnOptions ItemKnn, ImplicitAlsOpt
     /// the test holdout played no part.
     /// </summary>
     public static EvaluationParameters Tuned { get; } = new(
-        new ItemKnnOptions { Neighbours = 0, Shrink = 0 },
-        new ImplicitAlsOptions { Factors = 64, Regularization = 0.1f, Alpha = 10f, Epsilon = 1f, Iterations = 15 },
-        HybridKnnWeight: 0.5f,
+        new ItemKnnOptions { Neighbours = 0, Shrink = 50 },
+        new ImplicitAlsOptions { Factors = 128, Regularization = 80f, Alpha = 3f, Epsilon = 1f, Iterations = 15 },
+        HybridKnnWeight: 0f,
         HybridPopularityWeight: 0f);
 }
 
