@@ -84,6 +84,21 @@ public sealed class HybridRecommender
         return chosen.Select(c => Explain(candidates[c.Index], c.Score, members, fit, mood)).ToArray();
     }
 
+    /// <summary>One listener's own (ungrouped) hybrid score for one track at a target mood: the quantity rooms aggregate.</summary>
+    public float ScoreFor(string userId, long trackId, MoodPoint target)
+    {
+        if (!_snapshot.TryGetTrack(trackId, out var item))
+        {
+            throw new ArgumentException($"Track {trackId} is not in snapshot {_snapshot.Version}.", nameof(trackId));
+        }
+
+        var members = BuildMembers(new RecommendationRequest([new Listener(userId)], target), MoodLabels.Nearest(target), _snapshot.Als.Factors);
+        var fit = new float[_snapshot.Tracks.Count];
+        MoodFit(target, fit);
+        var cf = members[0].Vector is { } v ? TensorPrimitives.Dot(v, _snapshot.Als.ItemVector(item)) : 0f;
+        return (_options.CollaborativeWeight * cf) + (_options.MoodWeight * fit[item]) + (_options.PopularityWeight * _snapshot.Popularity[item]);
+    }
+
     private Member[] BuildMembers(RecommendationRequest request, MoodLabel mood, int k)
     {
         var members = new List<Member>();
