@@ -8,6 +8,7 @@ internal static class CommandTable
     [
         new DbMigrateCommand(),
         new DbStatusCommand(),
+        new BenchRecsCommand(),
         new EvalRecsCommand(),
         new FitContentCommand(),
     ];

@@ -37,6 +37,7 @@ public sealed class RecommenderSnapshot
 {
     private readonly Dictionary<long, int> _trackIndex;
     private readonly Dictionary<string, int> _userIndex;
+    private readonly string[] _userIds;
 
     private RecommenderSnapshot(
         string version, DateTimeOffset trainedAt, TimeSpan trainingTime, CatalogTrack[] tracks, Dictionary<string, int> userIndex,
@@ -48,6 +49,7 @@ public sealed class RecommenderSnapshot
         TrainingTime = trainingTime;
         Tracks = tracks;
         _userIndex = userIndex;
+        _userIds = userIndex.OrderBy(p => p.Value).Select(p => p.Key).ToArray();
         Als = als;
         Moods = moods;
         Popularity = popularity;
@@ -72,6 +74,11 @@ public sealed class RecommenderSnapshot
     public IReadOnlyList<CatalogTrack> Tracks { get; }
 
     public int Users => _userIndex.Count;
+
+    public int Factors => Als.Factors;
+
+    /// <summary>The id of the user with dense index <paramref name="user"/> (0 .. Users - 1), for benchmarks and diagnostics.</summary>
+    public string UserIdAt(int user) => _userIds[user];
 
     internal ImplicitAlsModel Als { get; }
 
