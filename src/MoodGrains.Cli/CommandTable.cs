@@ -9,5 +9,8 @@ internal static class CommandTable
         new DbMigrateCommand(),
         new DbStatusCommand(),
         new BenchFailoverCommand(),
+        new BenchRecsCommand(),
+        new EvalRecsCommand(),
+        new FitContentCommand(),
     ];
 }
