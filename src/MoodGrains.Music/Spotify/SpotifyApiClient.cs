@@ -43,7 +43,7 @@ public sealed partial class SpotifyApiClient(
                 SpotifyJsonContext.Default.SpotifyTrackDto, cancellationToken);
             return dto is null ? null : Map(dto);
         }
-        catch (MusicProviderException e) when (e.StatusCode is 404 or 400)
+        catch (MusicProviderException e) when (e.GetType() == typeof(MusicProviderException) && e.StatusCode is 404 or 400)
         {
             // 400 is Spotify's answer to a malformed id; for a caller both mean "no such track".
             return null;
