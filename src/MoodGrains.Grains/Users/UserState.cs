@@ -1,0 +1,11 @@
+namespace MoodGrains.Grains.Users;
+
+[GenerateSerializer, Alias("moodgrains.UserState")]
+public sealed class UserState
+{
+    [Id(0)]
+    public string? DisplayName { get; set; }
+
+    [Id(1)]
+    public string? CurrentRoom { get; set; }
+}

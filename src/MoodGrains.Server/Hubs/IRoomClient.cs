@@ -1,0 +1,11 @@
+using MoodGrains.Abstractions.Rooms;
+
+namespace MoodGrains.Server.Hubs;
+
+/// <summary>What the server pushes to a browser (or any SignalR client) in a room.</summary>
+public interface IRoomClient
+{
+    Task RoomUpdated(RoomSnapshot room);
+
+    Task RemovedFromRoom(string roomCode);
+}
