@@ -54,6 +54,7 @@ internal sealed record SpotifyErrorResponse(SpotifyErrorDetail? Error);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(TokenResponse))]
+[JsonSerializable(typeof(SpotifyTokens))]
 [JsonSerializable(typeof(SpotifyTrackDto))]
 [JsonSerializable(typeof(SpotifySearchResponse))]
 [JsonSerializable(typeof(SpotifyPagingDto<SpotifyTrackDto>))]
