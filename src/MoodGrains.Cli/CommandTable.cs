@@ -8,5 +8,6 @@ internal static class CommandTable
     [
         new DbMigrateCommand(),
         new DbStatusCommand(),
+        new CatalogImportCommand(),
     ];
 }
