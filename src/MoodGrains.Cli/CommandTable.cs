@@ -9,5 +9,6 @@ internal static class CommandTable
         new DbMigrateCommand(),
         new DbStatusCommand(),
         new CatalogImportCommand(),
+        new BenchFailoverCommand(),
     ];
 }

@@ -1,3 +1,5 @@
+using MoodGrains.Abstractions.Mood;
+
 namespace MoodGrains.Abstractions.Users;
 
 [GenerateSerializer, Immutable, Alias("moodgrains.UserProfile")]
@@ -19,4 +21,11 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Called by a room when this user joins (room code) or leaves (null).</summary>
     [Alias("SetCurrentRoom")]
     Task SetCurrentRoomAsync(string? roomCode);
+
+    /// <summary>Folds a face (or hand-picked) reading into the smoothed mood and returns the new mood.</summary>
+    [Alias("RecordReading")]
+    Task<MoodSnapshot> RecordReadingAsync(MoodReading reading);
+
+    [Alias("GetMood")]
+    Task<MoodSnapshot> GetMoodAsync();
 }

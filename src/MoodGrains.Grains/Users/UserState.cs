@@ -1,3 +1,5 @@
+using MoodGrains.Abstractions.Mood;
+
 namespace MoodGrains.Grains.Users;
 
 [GenerateSerializer, Alias("moodgrains.UserState")]
@@ -8,4 +10,7 @@ public sealed class UserState
 
     [Id(1)]
     public string? CurrentRoom { get; set; }
+
+    [Id(2)]
+    public SmoothedMood Mood { get; set; } = SmoothedMood.Empty;
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using MoodGrains.Grains.Rooms;
+using MoodGrains.Grains.Users;
 using MoodGrains.Server.Hubs;
 using MoodGrains.Server.Options;
 using Orleans.Configuration;
@@ -18,6 +19,7 @@ internal static class OrleansExtensions
     {
         builder.Services.AddValidatedOptions<PostgresOptions>(PostgresOptions.Section);
         builder.Services.AddValidatedOptions<ClusterSiloOptions>(ClusterSiloOptions.Section);
+        builder.Services.AddValidatedOptions<MoodOptions>(MoodOptions.Section);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IRoomNotifier, SignalRRoomNotifier>();
         builder.Services.AddSingleton<GrainCalls>();
@@ -35,11 +37,12 @@ internal static class OrleansExtensions
             });
             orleans.Configure<EndpointOptions>(o =>
             {
-                o.AdvertisedIPAddress = IPAddress.Parse(silo.AdvertisedAddress);
+                var (advertised, listen) = ResolveAddresses(silo.AdvertisedAddress);
+                o.AdvertisedIPAddress = advertised;
                 o.SiloPort = silo.SiloPort;
                 o.GatewayPort = silo.GatewayPort;
-                o.SiloListeningEndpoint = new IPEndPoint(IPAddress.Parse(silo.AdvertisedAddress), silo.SiloPort);
-                o.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Parse(silo.AdvertisedAddress), silo.GatewayPort);
+                o.SiloListeningEndpoint = new IPEndPoint(listen, silo.SiloPort);
+                o.GatewayListeningEndpoint = new IPEndPoint(listen, silo.GatewayPort);
             });
             orleans.UseAdoNetClustering(o =>
             {
@@ -81,6 +84,24 @@ internal static class OrleansExtensions
             });
         });
         return builder;
+    }
+
+    /// <summary>
+    /// A fixed address listens on that address only (loopback by default). "auto" (containers) advertises the
+    /// machine's first IPv4 address and listens on all of them.
+    /// </summary>
+    private static (IPAddress Advertised, IPAddress Listen) ResolveAddresses(string configured)
+    {
+        if (!string.Equals(configured, "auto", StringComparison.OrdinalIgnoreCase))
+        {
+            var address = IPAddress.Parse(configured);
+            return (address, address);
+        }
+
+        var host = Dns.GetHostAddresses(Dns.GetHostName())
+            .FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
+            ?? throw new InvalidOperationException("AdvertisedAddress is 'auto' but this machine has no non-loopback IPv4 address.");
+        return (host, IPAddress.Any);
     }
 
     public static IServiceCollection AddValidatedOptions<TOptions>(this IServiceCollection services, string section)

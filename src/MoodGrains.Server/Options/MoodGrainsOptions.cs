@@ -38,8 +38,12 @@ public sealed class ClusterSiloOptions
     [Range(1, 65535)]
     public int GatewayPort { get; set; } = 30000;
 
-    /// <summary>The address other silos reach this one on. Loopback by default: one machine, several silos.</summary>
+    /// <summary>
+    /// The address other silos reach this one on. Loopback by default (one machine, several silos); "auto" picks the
+    /// machine's IPv4 address, for containers.
+    /// </summary>
     [Required]
+    [RegularExpression(@"^(auto|[0-9a-fA-F:.]+)$", ErrorMessage = "AdvertisedAddress must be an IP address or 'auto'.")]
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
 
     /// <summary>How long a grain call may take before the caller gets a timeout (Orleans' default is 30 s).</summary>

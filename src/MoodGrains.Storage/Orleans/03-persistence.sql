@@ -1,9 +1,12 @@
 -- Orleans grain state for Microsoft.Orleans.Persistence.AdoNet 10.4.2.
 --
 -- What the 10.4.2 provider does with these queries (read from its code, not its old scripts):
---   * it binds @ServiceId, @GrainTypeString (the grain type) with @GrainTypeHash, and the grain id split into
---     @GrainIdN0/@GrainIdN1 (Guid or integer keys) plus @GrainIdExtensionString (string keys and key extensions,
---     NULL otherwise), with @GrainIdHash; the hashes only exist to make the lookup index narrow;
+--   * it binds @ServiceId, @GrainTypeString with @GrainTypeHash, and the grain key split into @GrainIdN0/@GrainIdN1
+--     (Guid or integer keys) plus @GrainIdExtensionString (string keys and key extensions, NULL otherwise), with
+--     @GrainIdHash; the hashes only exist to make the lookup index narrow;
+--   * despite its name, @GrainTypeString carries the state name given to [PersistentState("name", ...)], and the
+--     grain id contributes only its key: two grain types that use the same state name and the same key would share
+--     one row, so every state name must be unique across grain types;
 --   * the state always travels as bytes in @PayloadBinary, whichever serializer is configured (our System.Text.Json
 --     serializer writes UTF-8 JSON there); the old PayloadJson and PayloadXml columns are no longer bound or read;
 --   * the grain's ETag is our integer version; a write or clear must return a new version, and returning NULL or
