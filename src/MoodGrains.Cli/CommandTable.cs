@@ -8,6 +8,7 @@ internal static class CommandTable
     [
         new DbMigrateCommand(),
         new DbStatusCommand(),
+        new CatalogImportCommand(),
         new BenchFailoverCommand(),
         new BenchRecsCommand(),
         new EvalRecsCommand(),
