@@ -10,14 +10,18 @@ public sealed record RoomRecommendationRequest(
     GroupMood Mood,
     MoodPolicy Policy,
     IReadOnlyCollection<long> RecentTrackIds,
-    int Count);
+    int Count,
+    MoodPoint? PreviousTarget);
 
 public sealed record RecommendedTrack(TrackInfo Track, string Reason);
+
+/// <summary>The picks, and the mood point they aim at (the room walks toward its policy's goal one step per refill).</summary>
+public sealed record RoomRecommendation(IReadOnlyList<RecommendedTrack> Tracks, MoodPoint Target);
 
 /// <summary>The recommender as rooms see it; the host wires the real one (content + collaborative filtering).</summary>
 public interface IRoomRecommender
 {
-    Task<IReadOnlyList<RecommendedTrack>> RecommendAsync(RoomRecommendationRequest request, CancellationToken cancellationToken);
+    Task<RoomRecommendation> RecommendAsync(RoomRecommendationRequest request, CancellationToken cancellationToken);
 }
 
 /// <summary>The catalogue, for a host searching and adding a track.</summary>

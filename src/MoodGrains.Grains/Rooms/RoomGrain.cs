@@ -372,8 +372,9 @@ public sealed partial class RoomGrain(
         try
         {
             var picks = await recommender.RecommendAsync(
-                new RoomRecommendationRequest(Code, members, _mood, state.State.Policy, exclude, missing), CancellationToken.None);
-            foreach (var pick in picks.Where(p => !exclude.Contains(p.Track.TrackId)).Take(missing))
+                new RoomRecommendationRequest(Code, members, _mood, state.State.Policy, exclude, missing, state.State.MoodTarget), CancellationToken.None);
+            state.State.MoodTarget = picks.Target;
+            foreach (var pick in picks.Tracks.Where(p => !exclude.Contains(p.Track.TrackId)).Take(missing))
             {
                 state.State.Queue.Add(RoomPlayback.NewEntry(state.State, pick.Track, pick.Reason, null, "MoodGrains", Now));
             }

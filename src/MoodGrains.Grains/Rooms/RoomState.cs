@@ -1,3 +1,4 @@
+using MoodGrains.Abstractions.Mood;
 using MoodGrains.Abstractions.Rooms;
 
 namespace MoodGrains.Grains.Rooms;
@@ -51,4 +52,8 @@ public sealed class RoomState
 
     [Id(14)]
     public long NextEntryNumber { get; set; }
+
+    /// <summary>Where the last refill aimed in mood space; the next refill steps on from here.</summary>
+    [Id(15)]
+    public MoodPoint? MoodTarget { get; set; }
 }

@@ -40,6 +40,7 @@ internal static class WebExtensions
         app.MapHealthApi();
         app.MapSessionApi();
         app.MapRoomsApi();
+        app.MapSpotifyApi();
         app.MapHub<RoomHub>("/hubs/room");
         return app;
     }
