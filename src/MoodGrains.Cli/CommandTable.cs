@@ -8,5 +8,7 @@ internal static class CommandTable
     [
         new DbMigrateCommand(),
         new DbStatusCommand(),
+        new EvalFerCommand(),
+        new BenchVisionCommand(),
     ];
 }
