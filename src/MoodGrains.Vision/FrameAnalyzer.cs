@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MoodGrains.Abstractions.Mood;
 using MoodGrains.Vision.Classification;
 using MoodGrains.Vision.Detection;
 using MoodGrains.Vision.Imaging;
@@ -54,8 +55,9 @@ public sealed class FrameAnalyzer : IDisposable
             {
                 return AnalyzeDecoded(frame!, decodeMs);
             }
-            catch (Exception ex) when (ex is OpenCVException or InvalidOperationException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
+            catch (Exception ex) when (ex is not OutOfMemoryException)
             {
+                // The silo must never see an exception from a frame; the status carries the reason instead.
                 return FrameAnalysis.Failed(FrameStatus.Faulted, ex.Message, new VisionTimings(decodeMs, 0, 0), frame!.Width, frame.Height);
             }
         }
@@ -78,7 +80,16 @@ public sealed class FrameAnalyzer : IDisposable
         {
             var decodeMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             var classifyStart = Stopwatch.GetTimestamp();
-            var scores = _classifier.Classify([image!])[0];
+            EmotionScores scores;
+            try
+            {
+                scores = _classifier.Classify([image!])[0];
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                return FrameAnalysis.Failed(FrameStatus.Faulted, ex.Message, new VisionTimings(decodeMs, 0, 0), image!.Width, image.Height);
+            }
+
             return new FrameAnalysis
             {
                 Status = FrameStatus.Ok,

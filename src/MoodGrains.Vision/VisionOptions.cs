@@ -31,8 +31,11 @@ public sealed class VisionOptions
 
     public FaceDetectorKind Detector { get; set; } = FaceDetectorKind.BlazeFace;
 
-    /// <summary>BlazeFace variant: <c>blazeface-front.onnx</c> (128x128, near faces) or <c>blazeface.onnx</c> (256x256, smaller faces).</summary>
-    public string BlazeFaceFile { get; set; } = "blazeface-front.onnx";
+    /// <summary>
+    /// BlazeFace variant: <c>blazeface.onnx</c> (256x256; finds every face in our group photos) or <c>blazeface-front.onnx</c>
+    /// (128x128, faster, but only for faces filling a good part of the frame).
+    /// </summary>
+    public string BlazeFaceFile { get; set; } = "blazeface.onnx";
 
     public string HaarCascadePath { get; set; } = "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml";
 
