@@ -13,5 +13,7 @@ internal static class CommandTable
         new BenchRecsCommand(),
         new EvalRecsCommand(),
         new FitContentCommand(),
+        new EvalFerCommand(),
+        new BenchVisionCommand(),
     ];
 }
