@@ -6,6 +6,7 @@ builder.AddMoodGrainsWeb();
 builder.AddMoodGrainsSilo();
 builder.Services.AddMusic(builder.Configuration);
 builder.AddRecommendations();
+builder.Services.AddMoodGrainsVision();
 
 var app = builder.Build();
 await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(app.Lifetime.ApplicationStopping);
