@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using MoodGrains.Abstractions.Rooms;
 using MoodGrains.Testing;
 
@@ -8,6 +10,9 @@ namespace MoodGrains.Server.Tests;
 /// <summary>A person using the rooms API of one silo.</summary>
 internal sealed class HttpRooms(HttpClient http, GuestSession session) : IDisposable
 {
+    /// <summary>The server's JSON: web defaults with enums as strings.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
     public GuestSession Session => session;
 
     public static async Task<HttpRooms> SignInAsync(SiloProcess silo)
@@ -37,7 +42,7 @@ internal sealed class HttpRooms(HttpClient http, GuestSession session) : IDispos
             throw new InvalidOperationException($"Expected 200, got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         }
 
-        return (await response.Content.ReadFromJsonAsync<RoomSnapshot>())!;
+        return (await response.Content.ReadFromJsonAsync<RoomSnapshot>(Json))!;
     }
 
     public static async Task<(HttpStatusCode Status, string? Title)> ReadProblemAsync(HttpResponseMessage response)

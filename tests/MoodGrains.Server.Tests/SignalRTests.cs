@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using MoodGrains.Abstractions.Rooms;
@@ -10,8 +9,6 @@ namespace MoodGrains.Server.Tests;
 [Collection(ServersCollection.Name)]
 public sealed class SignalRTests(ServersFixture servers)
 {
-    private static readonly TimeSpan PushTimeout = TimeSpan.FromSeconds(20);
-
     [Fact]
     public async Task A_member_sees_the_member_list_change_when_someone_joins()
     {
@@ -52,45 +49,5 @@ public sealed class SignalRTests(ServersFixture servers)
 
         var update = await onA.NextUpdateAsync(s => s.Members.Count == 2);
         Assert.Equal(["Ann", "Bob"], update.Members.Select(m => m.DisplayName));
-    }
-
-    private sealed class RoomConnection : IAsyncDisposable
-    {
-        private readonly Channel<RoomSnapshot> _updates = Channel.CreateUnbounded<RoomSnapshot>();
-
-        private RoomConnection(HubConnection hub)
-        {
-            Hub = hub;
-            Hub.On<RoomSnapshot>("RoomUpdated", s => _updates.Writer.TryWrite(s));
-        }
-
-        public HubConnection Hub { get; }
-
-        public static async Task<RoomConnection> ConnectAsync(SiloProcess silo)
-        {
-            using var http = silo.CreateClient();
-            var session = await GuestSession.CreateAsync(http);
-            var hub = new HubConnectionBuilder()
-                .WithUrl(new Uri(silo.BaseAddress, "/hubs/room"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(session.Token))
-                .Build();
-            var connection = new RoomConnection(hub);
-            await hub.StartAsync();
-            return connection;
-        }
-
-        public async Task<RoomSnapshot> NextUpdateAsync(Func<RoomSnapshot, bool> until)
-        {
-            using var timeout = new CancellationTokenSource(PushTimeout);
-            while (true)
-            {
-                var update = await _updates.Reader.ReadAsync(timeout.Token);
-                if (until(update))
-                {
-                    return update;
-                }
-            }
-        }
-
-        public ValueTask DisposeAsync() => Hub.DisposeAsync();
     }
 }

@@ -69,9 +69,10 @@ public sealed class SiloProcess : IAsyncDisposable
         string clusterId = "test",
         string sessionKey = "bW9vZGdyYWlucy10ZXN0LXNpZ25pbmcta2V5LTMyYnl0ZXMhIQ==",
         IReadOnlyDictionary<string, string>? environment = null,
-        TimeSpan? timeout = null)
+        TimeSpan? timeout = null,
+        int? httpPort = null)
     {
-        var httpPort = FreePort.Next();
+        var port = httpPort ?? FreePort.Next();
         var siloPort = FreePort.Next();
         var gatewayPort = FreePort.Next();
         var info = new ProcessStartInfo("dotnet")
@@ -81,7 +82,7 @@ public sealed class SiloProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = System.IO.Path.GetDirectoryName(ServerAssembly)!,
         };
-        foreach (var arg in new[] { ServerAssembly, "--urls", $"http://127.0.0.1:{httpPort}", "--silo-port", siloPort.ToString(), "--gateway-port", gatewayPort.ToString(), "--cluster-id", clusterId })
+        foreach (var arg in new[] { ServerAssembly, "--urls", $"http://127.0.0.1:{port}", "--silo-port", siloPort.ToString(), "--gateway-port", gatewayPort.ToString(), "--cluster-id", clusterId })
         {
             info.ArgumentList.Add(arg);
         }
@@ -101,7 +102,7 @@ public sealed class SiloProcess : IAsyncDisposable
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("The server process did not start.");
-        var silo = new SiloProcess(process, httpPort, siloPort, gatewayPort);
+        var silo = new SiloProcess(process, port, siloPort, gatewayPort);
         await silo.WaitUntilHealthyAsync(timeout ?? TimeSpan.FromSeconds(90));
         return silo;
     }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using MoodGrains.Server.Options;
+using MoodGrains.Server.Recommendations;
 using Npgsql;
 
 namespace MoodGrains.Server.Apis;
@@ -12,7 +13,8 @@ public static class HealthApi
     {
         services.AddHealthChecks()
             .AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"])
-            .AddCheck<SiloHealthCheck>("silo", tags: ["ready"]);
+            .AddCheck<SiloHealthCheck>("silo", tags: ["ready"])
+            .AddCheck<RecommenderHealthCheck>("recommender", tags: ["ready"]);
         return services;
     }
 
@@ -41,6 +43,15 @@ public static class HealthApi
                 return HealthCheckResult.Unhealthy("PostgreSQL is unreachable: " + e.Message);
             }
         }
+    }
+
+    /// <summary>Ready once the first model is trained, so the first room gets a full queue.</summary>
+    private sealed class RecommenderHealthCheck(RecommenderHolder holder) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(holder.Current is { } current
+                ? HealthCheckResult.Healthy($"model {current.Snapshot.Version}")
+                : HealthCheckResult.Unhealthy("The recommender is still training its first model."));
     }
 
     private sealed class SiloHealthCheck(IClusterClient client) : IHealthCheck
