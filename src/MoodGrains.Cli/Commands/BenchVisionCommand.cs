@@ -12,8 +12,8 @@ namespace MoodGrains.Cli.Commands;
 internal sealed class BenchVisionCommand : ICliCommand
 {
     private const string UsageText =
-        "moodgrains bench vision [--frames N] [--photo FILE] [--detector blazeface|blazeface-back|haar] " +
-        "[--model default|xception|xception-flip|faceapi|faceapi-flip|ensemble] [--models DIR] [--json]";
+        "moodgrains bench vision [--frames N] [--photo FILE] [--detector blazeface|blazeface-front|haar] " +
+        "[--model default|xception|xception-flip|xception-tencrop|faceapi|faceapi-flip|ensemble] [--models DIR] [--json]";
 
     public IReadOnlyList<string> Path { get; } = ["bench", "vision"];
 
@@ -51,8 +51,8 @@ internal sealed class BenchVisionCommand : ICliCommand
         {
             case "blazeface":
                 break;
-            case "blazeface-back":
-                options.BlazeFaceFile = "blazeface.onnx";
+            case "blazeface-front":
+                options.BlazeFaceFile = "blazeface-front.onnx";
                 break;
             case "haar":
                 options.Detector = FaceDetectorKind.Haar;
@@ -66,12 +66,14 @@ internal sealed class BenchVisionCommand : ICliCommand
         {
             case "default":
                 break;
-            case "xception" or "xception-flip":
+            case "xception" or "xception-flip" or "xception-tencrop":
                 options.EmotionModel = EmotionModelKind.Xception;
-                options.FlipAveraging = model.EndsWith("-flip", StringComparison.Ordinal);
+                options.FlipAveraging = model != "xception";
+                options.MultiCrop = model == "xception-tencrop";
                 break;
             case "faceapi" or "faceapi-flip":
                 options.EmotionModel = EmotionModelKind.FaceApi;
+                options.MultiCrop = false;
                 options.FlipAveraging = model.EndsWith("-flip", StringComparison.Ordinal);
                 break;
             case "ensemble":
@@ -138,7 +140,7 @@ internal sealed class BenchVisionCommand : ICliCommand
         var summary = new Dictionary<string, object>
         {
             ["detector"] = options.Detector == FaceDetectorKind.Haar ? "haar" : options.BlazeFaceFile,
-            ["emotion_model"] = model == "default" ? $"default ({options.EmotionModel}{(options.EmotionModel != EmotionModelKind.Ensemble && options.FlipAveraging ? "+flip" : "")})" : model,
+            ["emotion_model"] = model == "default" ? $"default ({options.EmotionModel}{(options.EmotionModel != EmotionModelKind.Ensemble && options.FlipAveraging ? "+flip" : "")}{(options.EmotionModel == EmotionModelKind.Xception && options.MultiCrop ? "+5crops" : "")})" : model,
             ["frames_per_measurement"] = frames,
             ["processor_count"] = Environment.ProcessorCount,
             ["results"] = results,
