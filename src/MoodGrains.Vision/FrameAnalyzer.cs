@@ -41,6 +41,19 @@ public sealed class FrameAnalyzer : IDisposable
     /// <summary>Finds up to <see cref="VisionOptions.MaxFaces"/> faces in an encoded frame and classifies each.</summary>
     public FrameAnalysis Analyze(ReadOnlySpan<byte> encoded)
     {
+        try
+        {
+            return AnalyzeFrame(encoded);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Last line of defence (e.g. a decoder error OpenCvSharp reports with another exception type).
+            return FrameAnalysis.Failed(FrameStatus.Faulted, ex.Message);
+        }
+    }
+
+    private FrameAnalysis AnalyzeFrame(ReadOnlySpan<byte> encoded)
+    {
         var start = Stopwatch.GetTimestamp();
         var decoded = Decode(encoded, out var frame);
         if (decoded is not null)
@@ -70,7 +83,17 @@ public sealed class FrameAnalyzer : IDisposable
     public FrameAnalysis ClassifyFace(ReadOnlySpan<byte> encoded)
     {
         var start = Stopwatch.GetTimestamp();
-        var failed = Decode(encoded, out var image);
+        FrameAnalysis? failed;
+        Mat? image;
+        try
+        {
+            failed = Decode(encoded, out image);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return FrameAnalysis.Failed(FrameStatus.Faulted, ex.Message);
+        }
+
         if (failed is not null)
         {
             return failed;

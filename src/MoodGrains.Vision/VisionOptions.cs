@@ -39,10 +39,16 @@ public sealed class VisionOptions
 
     public string HaarCascadePath { get; set; } = "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml";
 
-    public EmotionModelKind EmotionModel { get; set; } = EmotionModelKind.Ensemble;
+    public EmotionModelKind EmotionModel { get; set; } = EmotionModelKind.Xception;
 
     /// <summary>Average each face with its mirror image (ignored by the ensemble, which always uses both).</summary>
     public bool FlipAveraging { get; set; } = true;
+
+    /// <summary>
+    /// mini-Xception only: also average over five sub-crops (four corners and centre, 11/12 of the side), the
+    /// "ten-crop" test-time augmentation with <see cref="FlipAveraging"/>. Five times the classifier cost.
+    /// </summary>
+    public bool MultiCrop { get; set; } = true;
 
     public string XceptionFile { get; set; } = "emotion-xception.onnx";
 

@@ -15,10 +15,10 @@ namespace MoodGrains.Cli.Commands;
 internal sealed class EvalFerCommand : ICliCommand
 {
     private const string UsageText =
-        "moodgrains eval fer --images DIR [--model default|xception|xception-flip|faceapi|faceapi-flip|ensemble] [--all] " +
+        "moodgrains eval fer --images DIR [--model default|xception|xception-flip|xception-tencrop|faceapi|faceapi-flip|ensemble] [--all] " +
         "[--fit-ensemble OUT.json] [--limit N] [--threads N] [--models DIR] [--json]";
 
-    private static readonly string[] ModelNames = ["xception", "xception-flip", "faceapi", "faceapi-flip", "ensemble"];
+    private static readonly string[] ModelNames = ["xception", "xception-flip", "xception-tencrop", "faceapi", "faceapi-flip", "ensemble"];
 
     public IReadOnlyList<string> Path { get; } = ["eval", "fer"];
 
@@ -106,11 +106,12 @@ internal sealed class EvalFerCommand : ICliCommand
         {
             options.EmotionModel = modelName switch
             {
-                "xception" or "xception-flip" => EmotionModelKind.Xception,
+                "xception" or "xception-flip" or "xception-tencrop" => EmotionModelKind.Xception,
                 "faceapi" or "faceapi-flip" => EmotionModelKind.FaceApi,
                 _ => EmotionModelKind.Ensemble,
             };
-            options.FlipAveraging = modelName.EndsWith("-flip", StringComparison.Ordinal);
+            options.FlipAveraging = modelName.EndsWith("-flip", StringComparison.Ordinal) || modelName == "xception-tencrop";
+            options.MultiCrop = modelName == "xception-tencrop";
         }
 
         var errors = options.Validate();
@@ -125,6 +126,7 @@ internal sealed class EvalFerCommand : ICliCommand
         var predictions = new int[samples.Count];
         var classifyTicks = new double[samples.Count];
         var failures = 0;
+        analyzer.ClassifyFace(File.ReadAllBytes(samples[0].Path)); // warm-up: the first inference call allocates its buffers
         var wall = Stopwatch.StartNew();
         Parallel.For(0, samples.Count, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken }, i =>
         {
@@ -174,7 +176,7 @@ internal sealed class EvalFerCommand : ICliCommand
     private static string Describe(VisionOptions options) => options.EmotionModel switch
     {
         EmotionModelKind.Ensemble => "ensemble",
-        EmotionModelKind.Xception => options.FlipAveraging ? "xception-flip" : "xception",
+        EmotionModelKind.Xception => options.MultiCrop ? (options.FlipAveraging ? "xception-tencrop" : "xception-fivecrop") : options.FlipAveraging ? "xception-flip" : "xception",
         _ => options.FlipAveraging ? "faceapi-flip" : "faceapi",
     };
 
