@@ -8,8 +8,12 @@ internal static class CommandTable
     [
         new DbMigrateCommand(),
         new DbStatusCommand(),
+        new CatalogImportCommand(),
+        new BenchFailoverCommand(),
         new BenchRecsCommand(),
         new EvalRecsCommand(),
         new FitContentCommand(),
+        new EvalFerCommand(),
+        new BenchVisionCommand(),
     ];
 }

@@ -29,6 +29,11 @@ try
 {
     return await match.RunAsync(args.Skip(match.Path.Count).ToArray(), cancellation.Token);
 }
+catch (UsageException e)
+{
+    Console.Error.WriteLine($"moodgrains {string.Join(' ', match.Path)}: {e.Message}");
+    return 2;
+}
 catch (OperationCanceledException)
 {
     Console.Error.WriteLine("cancelled");

@@ -1,6 +1,17 @@
+using MoodGrains.Server.Extensions;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddMoodGrainsConfiguration(args);
+builder.AddMoodGrainsWeb();
+builder.AddMoodGrainsSilo();
+builder.Services.AddMusic(builder.Configuration);
+builder.AddRecommendations();
+builder.Services.AddMoodGrainsVision();
+
 var app = builder.Build();
-
-app.MapGet("/", () => "Hello World!");
-
+await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(app.Lifetime.ApplicationStopping);
+app.MapMoodGrains();
 app.Run();
+
+/// <summary>The entry point, visible to WebApplicationFactory in tests.</summary>
+public partial class Program;

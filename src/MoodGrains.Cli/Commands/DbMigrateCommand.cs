@@ -1,10 +1,24 @@
+using MoodGrains.Storage;
+
 namespace MoodGrains.Cli.Commands;
 
 internal sealed class DbMigrateCommand : ICliCommand
 {
     public IReadOnlyList<string> Path { get; } = ["db", "migrate"];
 
-    public string Summary => "apply the Orleans schema and application migrations to MOODGRAINS_POSTGRES";
+    public string Summary => "apply the Orleans schema and application migrations [--postgres CONN]";
 
-    public Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
+    {
+        var parsed = new ParsedArgs(args);
+        var connectionString = parsed.Postgres();
+        parsed.EnsureAllUsed();
+
+        await OrleansSchema.ApplyAsync(connectionString, cancellationToken);
+        var applied = await DatabaseMigrator.MigrateAsync(connectionString, cancellationToken);
+        Console.WriteLine(applied.Count == 0
+            ? "schema is up to date"
+            : $"applied {applied.Count} migration(s): {string.Join(", ", applied.Select(m => $"{m.Version:D4} {m.Name}"))}");
+        return 0;
+    }
 }

@@ -1,0 +1,43 @@
+namespace MoodGrains.Abstractions.Rooms;
+
+/// <summary>Why a room operation was refused; each has a message a person can act on.</summary>
+public enum RoomError
+{
+    RoomNotFound = 1,
+    InvalidRoomCode = 2,
+    AlreadyMember = 3,
+    NotMember = 4,
+    NotHost = 5,
+    InvalidDisplayName = 6,
+    RoomFull = 7,
+    RoomExists = 8,
+    InvalidArgument = 9,
+}
+
+/// <summary>A refused room or user operation. Crosses grain and hub boundaries with its code intact.</summary>
+[GenerateSerializer, Alias("moodgrains.RoomException")]
+public sealed class RoomException : Exception
+{
+    public RoomException(RoomError error, string message)
+        : base(message)
+    {
+        Error = error;
+    }
+
+    public RoomException()
+    {
+    }
+
+    public RoomException(string message)
+        : base(message)
+    {
+    }
+
+    public RoomException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    [Id(0)]
+    public RoomError Error { get; private set; }
+}

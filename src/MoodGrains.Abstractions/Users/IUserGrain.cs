@@ -1,0 +1,31 @@
+using MoodGrains.Abstractions.Mood;
+
+namespace MoodGrains.Abstractions.Users;
+
+[GenerateSerializer, Immutable, Alias("moodgrains.UserProfile")]
+public sealed record UserProfile(
+    [property: Id(0)] string UserId,
+    [property: Id(1)] string? DisplayName,
+    [property: Id(2)] string? CurrentRoom);
+
+/// <summary>One listener, keyed by their user id.</summary>
+[Alias("moodgrains.IUserGrain")]
+public interface IUserGrain : IGrainWithStringKey
+{
+    [Alias("GetProfile")]
+    Task<UserProfile> GetProfileAsync();
+
+    [Alias("SetDisplayName")]
+    Task<UserProfile> SetDisplayNameAsync(string displayName);
+
+    /// <summary>Called by a room when this user joins (room code) or leaves (null).</summary>
+    [Alias("SetCurrentRoom")]
+    Task SetCurrentRoomAsync(string? roomCode);
+
+    /// <summary>Folds a face (or hand-picked) reading into the smoothed mood and returns the new mood.</summary>
+    [Alias("RecordReading")]
+    Task<MoodSnapshot> RecordReadingAsync(MoodReading reading);
+
+    [Alias("GetMood")]
+    Task<MoodSnapshot> GetMoodAsync();
+}

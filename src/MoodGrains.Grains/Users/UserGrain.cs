@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Options;
+using MoodGrains.Abstractions.Mood;
+using MoodGrains.Abstractions.Rooms;
+using MoodGrains.Abstractions.Users;
+
+namespace MoodGrains.Grains.Users;
+
+[GrainType("user")]
+public sealed class UserGrain(
+    [PersistentState("user", "users")] IPersistentState<UserState> state,
+    IOptions<MoodOptions> options,
+    TimeProvider clock) : Grain, IUserGrain
+{
+    private DateTimeOffset _lastPersisted = DateTimeOffset.MinValue;
+
+    public Task<UserProfile> GetProfileAsync() => Task.FromResult(Profile());
+
+    public async Task<UserProfile> SetDisplayNameAsync(string displayName)
+    {
+        state.State.DisplayName = DisplayName.Validate(displayName);
+        await state.WriteStateAsync();
+        return Profile();
+    }
+
+    public async Task SetCurrentRoomAsync(string? roomCode)
+    {
+        if (state.State.CurrentRoom == roomCode)
+        {
+            return;
+        }
+
+        state.State.CurrentRoom = roomCode;
+        await state.WriteStateAsync();
+    }
+
+    public async Task<MoodSnapshot> RecordReadingAsync(MoodReading reading)
+    {
+        var now = clock.GetUtcNow();
+        // A capture time from the future (a browser's clock) must not freeze decay; treat it as now.
+        var at = reading.CapturedAt > now ? now : reading.CapturedAt;
+        state.State.Mood = state.State.Mood.Add(reading.Scores, reading.Confidence, at, options.Value.HalfLife);
+        if (now - _lastPersisted >= options.Value.PersistInterval)
+        {
+            _lastPersisted = now;
+            await state.WriteStateAsync();
+        }
+
+        var snapshot = MoodSnapshot.From(state.State.Mood, now, options.Value.HalfLife);
+        if (state.State.CurrentRoom is { } room)
+        {
+            // Pushed, not polled: the room hears about each change of this member's mood as it happens.
+            await GrainFactory.GetGrain<IRoomGrain>(room).UpdateMemberMoodAsync(this.GetPrimaryKeyString(), snapshot);
+        }
+
+        return snapshot;
+    }
+
+    public Task<MoodSnapshot> GetMoodAsync() =>
+        Task.FromResult(MoodSnapshot.From(state.State.Mood, clock.GetUtcNow(), options.Value.HalfLife));
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Keep the last mood across deactivation; frames were never stored, only this summary.
+        if (state.State.Mood.HasReadings)
+        {
+            await state.WriteStateAsync(cancellationToken);
+        }
+    }
+
+    private UserProfile Profile() => new(this.GetPrimaryKeyString(), state.State.DisplayName, state.State.CurrentRoom);
+}

@@ -1,0 +1,169 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using MoodGrains.Music;
+using MoodGrains.Music.Spotify;
+using MoodGrains.Server.Identity;
+
+namespace MoodGrains.Server.Apis;
+
+public sealed record SpotifyStatusResponse(bool Enabled, bool Linked, string? DisplayName, bool? Premium, string? Message);
+
+public sealed record SpotifyLoginResponse(Uri AuthorizeUrl);
+
+/// <summary>
+/// Spotify login (Authorization Code with PKCE) and a few read endpoints for the UI. The browser never sees a
+/// Spotify token: the callback stores them server-side, encrypted, under the guest's user id.
+/// </summary>
+public static class SpotifyApi
+{
+    // The PKCE verifier and the user id travel inside the OAuth state, encrypted and valid for 10 minutes, so the
+    // callback works on whichever silo the browser lands on without server-side session storage.
+    private const string StatePurpose = "MoodGrains.Spotify.LoginState.v1";
+    private static readonly TimeSpan LoginLifetime = TimeSpan.FromMinutes(10);
+
+    public static IEndpointRouteBuilder MapSpotifyApi(this IEndpointRouteBuilder app)
+    {
+        var spotify = app.MapGroup("/api/spotify");
+
+        spotify.MapGet("/status", async (HttpContext http, IOptions<SpotifyOptions> options, ISpotifyTokenStore store, SpotifyApiClient client, CancellationToken ct) =>
+        {
+            if (!options.Value.IsEnabled)
+            {
+                return TypedResults.Ok(new SpotifyStatusResponse(false, false, null, null,
+                    "Spotify is not configured on this server; MoodGrains plays its own catalogue."));
+            }
+
+            var userId = http.User.UserId();
+            if (await store.GetAsync(userId, ct) is null)
+            {
+                return TypedResults.Ok(new SpotifyStatusResponse(true, false, null, null, null));
+            }
+
+            try
+            {
+                var me = await client.GetCurrentUserAsync(userId, ct);
+                return TypedResults.Ok(new SpotifyStatusResponse(true, true, me.DisplayName, me.IsPremium,
+                    me.IsPremium ? null : "Playback control needs Spotify Premium; search and your top tracks still work."));
+            }
+            catch (MusicProviderException e)
+            {
+                return TypedResults.Ok(new SpotifyStatusResponse(true, e is not MusicAccountNotLinkedException, null, null, e.Message));
+            }
+        }).RequireAuthorization();
+
+        spotify.MapPost("/login", Results<Ok<SpotifyLoginResponse>, ProblemHttpResult> (HttpContext http, IOptions<SpotifyOptions> options, IDataProtectionProvider protection) =>
+        {
+            if (!options.Value.IsEnabled)
+            {
+                return NotConfigured();
+            }
+
+            var verifier = SpotifyPkce.CreateCodeVerifier();
+            var state = StateProtector(protection).Protect($"{http.User.UserId()}\n{verifier}\n{SpotifyPkce.CreateState()}", LoginLifetime);
+            var url = SpotifyPkce.BuildAuthorizeUrl(options.Value, state, SpotifyPkce.CreateCodeChallenge(verifier));
+            return TypedResults.Ok(new SpotifyLoginResponse(url));
+        }).RequireAuthorization();
+
+        // Spotify redirects the browser here; it carries no guest token, the encrypted state identifies the user.
+        spotify.MapGet("/callback", async (string? code, string? state, string? error, IDataProtectionProvider protection,
+            SpotifyAccountsClient accounts, ISpotifyTokenStore store, ILoggerFactory loggers, CancellationToken ct) =>
+        {
+            if (error is not null || code is null || state is null)
+            {
+                return Back("error", error == "access_denied" ? "You declined the Spotify login." : "Spotify did not complete the login.");
+            }
+
+            string[] parts;
+            try
+            {
+                parts = StateProtector(protection).Unprotect(state).Split('\n');
+            }
+            catch (System.Security.Cryptography.CryptographicException)
+            {
+                return Back("error", "The Spotify login took too long or was not started here. Please try again.");
+            }
+
+            try
+            {
+                var tokens = await accounts.ExchangeCodeAsync(code, parts[1], ct);
+                await store.SaveAsync(parts[0], tokens, ct);
+                SpotifyApiLog.Linked(loggers.CreateLogger(typeof(SpotifyApi)), parts[0]);
+                return Back("connected", null);
+            }
+            catch (MusicProviderException e)
+            {
+                return Back("error", e.Message);
+            }
+        }).AllowAnonymous();
+
+        spotify.MapDelete("/login", async (HttpContext http, ISpotifyTokenStore store, CancellationToken ct) =>
+        {
+            await store.DeleteAsync(http.User.UserId(), ct);
+            return TypedResults.NoContent();
+        }).RequireAuthorization();
+
+        spotify.MapGet("/devices", (HttpContext http, IOptions<SpotifyOptions> options, IMusicProvider provider, CancellationToken ct) =>
+            Call(options, () => provider.GetDevicesAsync(http.User.UserId(), ct))).RequireAuthorization();
+
+        spotify.MapGet("/search", (string q, HttpContext http, IOptions<SpotifyOptions> options, IMusicProvider provider, CancellationToken ct) =>
+            Call(options, () => provider.SearchTracksAsync(http.User.UserId(), q, options.Value.SearchLimit, ct))).RequireAuthorization();
+
+        return app;
+    }
+
+    /// <summary>Runs a provider call and turns its typed failures into problem responses carrying the user-facing message.</summary>
+    public static async Task<IResult> Call<T>(IOptions<SpotifyOptions> options, Func<Task<T>> call)
+    {
+        if (!options.Value.IsEnabled)
+        {
+            return NotConfigured();
+        }
+
+        try
+        {
+            return TypedResults.Ok(await call());
+        }
+        catch (MusicProviderException e)
+        {
+            return ToProblem(e);
+        }
+    }
+
+    public static ProblemHttpResult ToProblem(MusicProviderException e)
+    {
+        var (status, type) = e switch
+        {
+            MusicAccountNotLinkedException => (StatusCodes.Status409Conflict, "spotify-not-linked"),
+            PremiumRequiredException => (StatusCodes.Status403Forbidden, "spotify-premium-required"),
+            MusicAccessDeniedException => (StatusCodes.Status403Forbidden, "spotify-access-denied"),
+            NoActiveDeviceException => (StatusCodes.Status409Conflict, "spotify-no-active-device"),
+            MusicRateLimitedException => (StatusCodes.Status429TooManyRequests, "spotify-rate-limited"),
+            MusicProviderUnavailableException => (StatusCodes.Status503ServiceUnavailable, "spotify-unavailable"),
+            _ => (StatusCodes.Status502BadGateway, "spotify-error"),
+        };
+        var extensions = new Dictionary<string, object?>();
+        if (e is MusicRateLimitedException { RetryAfter: { } retryAfter })
+        {
+            extensions["retryAfterSeconds"] = (int)Math.Ceiling(retryAfter.TotalSeconds);
+        }
+
+        return TypedResults.Problem(detail: e.Message, statusCode: status, title: "Spotify", type: type, extensions: extensions);
+    }
+
+    private static ProblemHttpResult NotConfigured() => TypedResults.Problem(
+        detail: "Spotify is not configured on this server (MOODGRAINS_SPOTIFY_CLIENT_ID is not set); MoodGrains plays its own catalogue.",
+        statusCode: StatusCodes.Status503ServiceUnavailable, title: "Spotify", type: "spotify-not-configured");
+
+    private static ITimeLimitedDataProtector StateProtector(IDataProtectionProvider protection) =>
+        protection.CreateProtector(StatePurpose).ToTimeLimitedDataProtector();
+
+    private static RedirectHttpResult Back(string outcome, string? message) =>
+        TypedResults.Redirect(message is null ? $"/?spotify={outcome}" : $"/?spotify={outcome}&message={Uri.EscapeDataString(message)}");
+}
+
+internal static partial class SpotifyApiLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId} connected Spotify")]
+    public static partial void Linked(ILogger logger, string userId);
+}

@@ -1,0 +1,58 @@
+using MoodGrains.Abstractions.Rooms;
+
+namespace MoodGrains.Server.Hubs;
+
+/// <summary>
+/// Grain calls made on behalf of a person, retried through the seconds in which the cluster moves a grain off a
+/// dead silo, so a failover shows as a short delay rather than an error.
+/// </summary>
+public sealed class GrainCalls(IGrainFactory grains, ILogger<GrainCalls> logger)
+{
+    private static readonly TimeSpan RetryBudget = TimeSpan.FromSeconds(20);
+
+    public string NormalizeCode(string? roomCode) =>
+        RoomCode.TryNormalize(roomCode, out var code)
+            ? code
+            : throw new RoomException(RoomError.InvalidRoomCode, $"A room code is {RoomCode.Length} letters and digits, like {RoomCode.NewCode()}.");
+
+    public async Task<RoomSnapshot> CreateRoomAsync(string userId, string displayName, bool solo)
+    {
+        // A fresh code collides with an open room about once in millions; try a few before giving up.
+        for (var attempt = 0; ; attempt++)
+        {
+            var code = RoomCode.NewCode();
+            try
+            {
+                return await RetryAsync(() => grains.GetGrain<IRoomGrain>(code).CreateAsync(userId, displayName, solo));
+            }
+            catch (RoomException e) when (e.Error == RoomError.RoomExists && attempt < 5)
+            {
+                logger.LogDebug("Room code {RoomCode} taken, drawing another", code);
+            }
+        }
+    }
+
+    public async Task<T> RetryAsync<T>(Func<Task<T>> call)
+    {
+        var started = TimeProvider.System.GetTimestamp();
+        var delay = TimeSpan.FromMilliseconds(100);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (Exception e) when (IsTransient(e) && TimeProvider.System.GetElapsedTime(started) < RetryBudget)
+            {
+                logger.LogInformation("Transient grain call failure ({Error}), retry {Attempt} in {Delay} ms", e.GetType().Name, attempt, delay.TotalMilliseconds);
+                await Task.Delay(delay);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 1000));
+            }
+        }
+    }
+
+    private static bool IsTransient(Exception e) => e is SiloUnavailableException
+        or OrleansMessageRejectionException
+        or TimeoutException
+        or Orleans.Runtime.OrleansException { InnerException: SiloUnavailableException or TimeoutException };
+}

@@ -1,0 +1,67 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace MoodGrains.Server.Options;
+
+/// <summary>Where the service keeps its data. Bound from <c>MoodGrains:Postgres</c>; <c>MOODGRAINS_POSTGRES</c> overrides it.</summary>
+public sealed class PostgresOptions
+{
+    public const string Section = "MoodGrains:Postgres";
+
+    [Required(ErrorMessage = "No PostgreSQL connection string: set MOODGRAINS_POSTGRES or MoodGrains:Postgres:ConnectionString (./run.sh starts an embedded server and sets it).")]
+    public string ConnectionString { get; set; } = string.Empty;
+}
+
+/// <summary>The SignalR backplane. Empty means a single silo without a backplane.</summary>
+public sealed class RedisOptions
+{
+    public const string Section = "MoodGrains:Redis";
+
+    public string? ConnectionString { get; set; }
+}
+
+/// <summary>How this silo finds and joins the cluster.</summary>
+public sealed class ClusterSiloOptions
+{
+    public const string Section = "MoodGrains:Silo";
+
+    [Required]
+    [RegularExpression("^[A-Za-z0-9._-]{1,64}$", ErrorMessage = "ClusterId may use letters, digits, '.', '_' and '-' only.")]
+    public string ClusterId { get; set; } = "moodgrains";
+
+    [Required]
+    [RegularExpression("^[A-Za-z0-9._-]{1,64}$", ErrorMessage = "ServiceId may use letters, digits, '.', '_' and '-' only.")]
+    public string ServiceId { get; set; } = "moodgrains";
+
+    [Range(1, 65535)]
+    public int SiloPort { get; set; } = 11111;
+
+    [Range(1, 65535)]
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>
+    /// The address other silos reach this one on. Loopback by default (one machine, several silos); "auto" picks the
+    /// machine's IPv4 address, for containers.
+    /// </summary>
+    [Required]
+    [RegularExpression(@"^(auto|[0-9a-fA-F:.]+)$", ErrorMessage = "AdvertisedAddress must be an IP address or 'auto'.")]
+    public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>How long a grain call may take before the caller gets a timeout (Orleans' default is 30 s).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>Signs the guest session tokens that identify a browser.</summary>
+public sealed class GuestSessionOptions
+{
+    public const string Section = "MoodGrains:Session";
+
+    /// <summary>
+    /// Base64 HMAC key, at least 32 bytes. Every silo of a cluster needs the same key. Without one, a random key is
+    /// made at start-up and sessions do not survive a restart (a warning is logged).
+    /// </summary>
+    public string? SigningKey { get; set; }
+
+    [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
+    public TimeSpan Lifetime { get; set; } = TimeSpan.FromDays(30);
+}

@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using MoodGrains.Testing;
+using Xunit.Abstractions;
+
+namespace MoodGrains.Server.Tests;
+
+/// <summary>State that outlives a silo: restarts, and a second silo taking over after SIGKILL.</summary>
+[Collection(ServersCollection.Name)]
+public sealed class ClusterTests(ServersFixture servers, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Room_state_survives_a_silo_restart()
+    {
+        var database = await servers.Postgres.CreateDatabaseAsync("restart");
+        string code;
+        await using (var first = await SiloProcess.StartAsync(database, clusterId: "restart"))
+        {
+            using var host = await HttpRooms.SignInAsync(first);
+            using var guest = await HttpRooms.SignInAsync(first);
+            code = (await HttpRooms.ReadRoomAsync(await host.CreateAsync("Ann"))).Code;
+            await HttpRooms.ReadRoomAsync(await guest.JoinAsync(code, "Bob"));
+        }
+
+        await using var second = await SiloProcess.StartAsync(database, clusterId: "restart");
+        using var reader = await HttpRooms.SignInAsync(second);
+        var room = await HttpRooms.ReadRoomAsync(await reader.GetAsync(code));
+        Assert.Equal(["Ann", "Bob"], room.Members.Select(m => m.DisplayName));
+        Assert.Equal(2, room.Version);
+    }
+
+    [Fact]
+    public async Task Two_silos_form_one_cluster_and_a_room_comes_back_after_its_silo_is_killed()
+    {
+        var database = await servers.Postgres.CreateDatabaseAsync("failover");
+        await using var a = await SiloProcess.StartAsync(database, clusterId: "failover");
+        await using var b = await SiloProcess.StartAsync(database, clusterId: "failover");
+        using var viaA = await HttpRooms.SignInAsync(a);
+        using var viaB = await HttpRooms.SignInAsync(b);
+
+        // Rooms are placed on either silo; make rooms until one lives on each, proving both serve grains.
+        var rooms = new Dictionary<int, string>();
+        for (var i = 0; i < 40 && rooms.Count < 2; i++)
+        {
+            var code = (await HttpRooms.ReadRoomAsync(await viaA.CreateAsync("Ann"))).Code;
+            var location = await viaB.LocationAsync(code);
+            rooms.TryAdd(location.Contains($":{a.SiloPort}:", StringComparison.Ordinal) ? a.SiloPort : b.SiloPort, code);
+        }
+
+        Assert.Equal(2, rooms.Count);
+        var victimRoom = rooms[a.SiloPort];
+        await HttpRooms.ReadRoomAsync(await viaB.JoinAsync(victimRoom, "Bob"));
+
+        var stopwatch = Stopwatch.StartNew();
+        a.Kill();
+        var room = await HttpRooms.ReadRoomAsync(await viaB.GetAsync(victimRoom));
+        stopwatch.Stop();
+
+        Assert.Equal(["Ann", "Bob"], room.Members.Select(m => m.DisplayName));
+        Assert.Contains($":{b.SiloPort}:", await viaB.LocationAsync(victimRoom), StringComparison.Ordinal);
+        output.WriteLine($"room usable again {stopwatch.ElapsedMilliseconds} ms after SIGKILL of its silo");
+    }
+}
