@@ -1,10 +1,17 @@
+using MoodGrains.Storage;
 using MoodGrains.Storage.Listening;
 using MoodGrains.Testing;
 using Npgsql;
 
 namespace MoodGrains.Recommendations.Tests;
 
-/// <summary>One private PostgreSQL cluster for the repository tests; each test creates its own database.</summary>
+/// <summary>One private PostgreSQL cluster shared by every test in this assembly that needs one; each test creates its own database.</summary>
+[CollectionDefinition(Name)]
+public sealed class PostgresCollection : ICollectionFixture<PostgresFixture>
+{
+    public const string Name = "postgres";
+}
+
 public sealed class PostgresFixture : IAsyncLifetime
 {
     public PostgresServer Server { get; private set; } = null!;
@@ -13,20 +20,18 @@ public sealed class PostgresFixture : IAsyncLifetime
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 
-    /// <summary>A fresh database with the application schema (0001_initial.sql from the Storage assembly).</summary>
+    /// <summary>A fresh database with the application schema applied by the production migrator.</summary>
     public async Task<NpgsqlDataSource> CreateSchemaAsync()
     {
-        var dataSource = NpgsqlDataSource.Create(await Server.CreateDatabaseAsync("recs"));
-        await using var stream = typeof(ListeningEventRepository).Assembly.GetManifestResourceStream("MoodGrains.Storage.Migrations.0001_initial.sql")
-            ?? throw new InvalidOperationException("0001_initial.sql is not embedded in MoodGrains.Storage.");
-        using var reader = new StreamReader(stream);
-        await using var command = dataSource.CreateCommand(await reader.ReadToEndAsync());
-        await command.ExecuteNonQueryAsync();
+        var connectionString = await Server.CreateDatabaseAsync("recs");
+        await DatabaseMigrator.MigrateAsync(connectionString);
+        var dataSource = NpgsqlDataSource.Create(connectionString);
         return dataSource;
     }
 }
 
-public sealed class ListeningEventRepositoryTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
+[Collection(PostgresCollection.Name)]
+public sealed class ListeningEventRepositoryTests(PostgresFixture postgres)
 {
     [Fact]
     public async Task Appended_events_read_back_identically_in_batches()

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Numerics.Tensors;
 using MoodGrains.Abstractions.Mood;
@@ -30,18 +31,34 @@ public sealed class HybridRecommender
     public IReadOnlyList<Recommendation> Recommend(RecommendationRequest request)
     {
         var items = _snapshot.Tracks.Count;
-        var k = _snapshot.Als.Factors;
         var mood = MoodLabels.Nearest(request.Target);
-        var members = BuildMembers(request, mood, k);
+        var members = BuildMembers(request, mood, _snapshot.Als.Factors);
         var totalWeight = members.Sum(m => m.Weight);
         var known = members.Where(m => m.Vector is not null).ToArray();
         var knownShare = totalWeight > 0 ? known.Sum(m => m.Weight) / totalWeight : 0;
 
         // Stage 1: one pass over the catalogue with the weighted mean member vector (exact for the Average rule,
         // a good short-list for the others), plus the mood and popularity terms, which are the same for everyone.
-        var fit = new float[items];
+        // Pooled: two catalogue-sized buffers per request would otherwise be most of the garbage, and GC pauses are the tail latency.
+        var fitBuffer = ArrayPool<float>.Shared.Rent(items);
+        var coarseBuffer = ArrayPool<float>.Shared.Rent(items);
+        try
+        {
+            return Recommend(request, mood, members, known, knownShare, fitBuffer.AsSpan(0, items), coarseBuffer.AsSpan(0, items), fitBuffer);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(fitBuffer);
+            ArrayPool<float>.Shared.Return(coarseBuffer);
+        }
+    }
+
+    private IReadOnlyList<Recommendation> Recommend(
+        RecommendationRequest request, MoodLabel mood, Member[] members, Member[] known, float knownShare, Span<float> fit, Span<float> coarse, float[] fitArray)
+    {
+        var k = _snapshot.Als.Factors;
         MoodFit(request.Target, fit);
-        var coarse = new float[items];
+        coarse.Clear();
         if (known.Length > 0)
         {
             var group = new float[k];
@@ -81,7 +98,7 @@ public sealed class HybridRecommender
         }
 
         var chosen = Select(request.Aggregation ?? _options.Aggregation, candidates, members, perMember, request.Count);
-        return chosen.Select(c => Explain(candidates[c.Index], c.Score, members, fit, mood)).ToArray();
+        return chosen.Select(c => Explain(candidates[c.Index], c.Score, members, fitArray, mood)).ToArray();
     }
 
     /// <summary>One listener's own (ungrouped) hybrid score for one track at a target mood: the quantity rooms aggregate.</summary>
@@ -124,7 +141,7 @@ public sealed class HybridRecommender
         return members.Count > 0 ? members.ToArray() : [new Member(1f, -1, null)];
     }
 
-    private void MoodFit(MoodPoint target, float[] fit)
+    private void MoodFit(MoodPoint target, Span<float> fit)
     {
         var twoSigmaSquared = 2 * _options.MoodBandwidth * _options.MoodBandwidth;
         var moods = _snapshot.TrackMoods;
