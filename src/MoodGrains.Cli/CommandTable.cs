@@ -11,5 +11,10 @@ internal static class CommandTable
         new CatalogImportCommand(),
         new CatalogLearnCommand(),
         new BenchFailoverCommand(),
+        new BenchRecsCommand(),
+        new EvalRecsCommand(),
+        new FitContentCommand(),
+        new EvalFerCommand(),
+        new BenchVisionCommand(),
     ];
 }

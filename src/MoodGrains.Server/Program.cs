@@ -4,6 +4,9 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddMoodGrainsConfiguration(args);
 builder.AddMoodGrainsWeb();
 builder.AddMoodGrainsSilo();
+builder.Services.AddMusic(builder.Configuration);
+builder.AddRecommendations();
+builder.Services.AddMoodGrainsVision();
 
 var app = builder.Build();
 await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(app.Lifetime.ApplicationStopping);

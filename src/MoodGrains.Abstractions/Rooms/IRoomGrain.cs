@@ -1,3 +1,5 @@
+using MoodGrains.Abstractions.Mood;
+
 namespace MoodGrains.Abstractions.Rooms;
 
 /// <summary>A party room (or a solo session), keyed by its room code.</summary>
@@ -22,6 +24,49 @@ public interface IRoomGrain : IGrainWithStringKey
 
     [Alias("GetSnapshot")]
     Task<RoomSnapshot> GetSnapshotAsync();
+
+    /// <summary>A member's smoothed mood changed; pushed by their user grain, never polled.</summary>
+    [Alias("UpdateMemberMood")]
+    Task UpdateMemberMoodAsync(string userId, MoodSnapshot mood);
+
+    [Alias("Play")]
+    Task<RoomSnapshot> PlayAsync(string callerUserId);
+
+    [Alias("Pause")]
+    Task<RoomSnapshot> PauseAsync(string callerUserId);
+
+    [Alias("Seek")]
+    Task<RoomSnapshot> SeekAsync(string callerUserId, int positionMs);
+
+    [Alias("Skip")]
+    Task<RoomSnapshot> SkipAsync(string callerUserId);
+
+    [Alias("VoteSkip")]
+    Task<RoomSnapshot> VoteSkipAsync(string callerUserId);
+
+    [Alias("Rate")]
+    Task<RoomSnapshot> RateAsync(string callerUserId, bool liked);
+
+    [Alias("MoveEntry")]
+    Task<RoomSnapshot> MoveEntryAsync(string callerUserId, string entryId, int newIndex);
+
+    [Alias("RemoveEntry")]
+    Task<RoomSnapshot> RemoveEntryAsync(string callerUserId, string entryId);
+
+    [Alias("AddTrack")]
+    Task<RoomSnapshot> AddTrackAsync(string callerUserId, long trackId);
+
+    [Alias("SearchTracks")]
+    Task<IReadOnlyList<TrackInfo>> SearchTracksAsync(string callerUserId, string query);
+
+    [Alias("SetQueueLocked")]
+    Task<RoomSnapshot> SetQueueLockedAsync(string callerUserId, bool locked);
+
+    [Alias("SetGuestControls")]
+    Task<RoomSnapshot> SetGuestControlsAsync(string callerUserId, bool enabled);
+
+    [Alias("SetPolicy")]
+    Task<RoomSnapshot> SetPolicyAsync(string callerUserId, MoodPolicy policy);
 
     /// <summary>Where this room is active now (the silo's address), for diagnostics and failover measurement.</summary>
     [Alias("GetLocation")]

@@ -6,7 +6,7 @@ public sealed record RoomMember(
     [property: Id(1)] string DisplayName,
     [property: Id(2)] DateTimeOffset JoinedAt);
 
-/// <summary>What every member's page shows of a room; pushed on each change.</summary>
+/// <summary>What every member's page shows of a room; pushed whenever members, queue or playback change.</summary>
 [GenerateSerializer, Immutable, Alias("moodgrains.RoomSnapshot")]
 public sealed record RoomSnapshot(
     [property: Id(0)] string Code,
@@ -14,4 +14,31 @@ public sealed record RoomSnapshot(
     [property: Id(2)] IReadOnlyList<RoomMember> Members,
     [property: Id(3)] bool IsSolo,
     [property: Id(4)] DateTimeOffset CreatedAt,
-    [property: Id(5)] long Version);
+    [property: Id(5)] long Version)
+{
+    [Id(6)]
+    public IReadOnlyList<QueueEntry> Queue { get; init; } = [];
+
+    [Id(7)]
+    public NowPlaying? NowPlaying { get; init; }
+
+    [Id(8)]
+    public MoodPolicy Policy { get; init; }
+
+    [Id(9)]
+    public bool QueueLocked { get; init; }
+
+    /// <summary>When on, guests may also play, pause, seek and skip.</summary>
+    [Id(10)]
+    public bool GuestControls { get; init; }
+
+    [Id(11)]
+    public GroupMood Mood { get; init; } = GroupMood.Empty;
+
+    [Id(12)]
+    public IReadOnlyList<MoodSample> Timeline { get; init; } = [];
+
+    /// <summary>The server's clock when this snapshot was taken (Unix ms), for placing the playhead.</summary>
+    [Id(13)]
+    public long ServerMs { get; init; }
+}

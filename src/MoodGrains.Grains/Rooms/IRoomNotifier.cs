@@ -10,6 +10,8 @@ public interface IRoomNotifier
 {
     Task RoomChangedAsync(RoomSnapshot snapshot);
 
+    Task MoodChangedAsync(RoomMoodUpdate update);
+
     /// <summary>Tells one member they were removed, so their page can leave the room.</summary>
     Task MemberRemovedAsync(string roomCode, string userId);
 }

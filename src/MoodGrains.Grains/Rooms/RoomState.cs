@@ -1,3 +1,4 @@
+using MoodGrains.Abstractions.Mood;
 using MoodGrains.Abstractions.Rooms;
 
 namespace MoodGrains.Grains.Rooms;
@@ -22,4 +23,37 @@ public sealed class RoomState
 
     [Id(5)]
     public long Version { get; set; }
+
+    [Id(6)]
+    public List<QueueEntry> Queue { get; set; } = [];
+
+    [Id(7)]
+    public NowPlaying? NowPlaying { get; set; }
+
+    /// <summary>When the current entry started (wall clock), for the listening log.</summary>
+    [Id(8)]
+    public DateTimeOffset NowPlayingStartedAt { get; set; }
+
+    [Id(9)]
+    public MoodPolicy Policy { get; set; }
+
+    [Id(10)]
+    public bool QueueLocked { get; set; }
+
+    [Id(11)]
+    public bool GuestControls { get; set; }
+
+    [Id(12)]
+    public List<MoodSample> Timeline { get; set; } = [];
+
+    /// <summary>Tracks played recently, newest last: the recommender's freshness window.</summary>
+    [Id(13)]
+    public List<long> RecentTrackIds { get; set; } = [];
+
+    [Id(14)]
+    public long NextEntryNumber { get; set; }
+
+    /// <summary>Where the last refill aimed in mood space; the next refill steps on from here.</summary>
+    [Id(15)]
+    public MoodPoint? MoodTarget { get; set; }
 }

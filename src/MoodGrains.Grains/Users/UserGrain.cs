@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using MoodGrains.Abstractions.Mood;
+using MoodGrains.Abstractions.Rooms;
 using MoodGrains.Abstractions.Users;
 
 namespace MoodGrains.Grains.Users;
@@ -44,7 +45,14 @@ public sealed class UserGrain(
             await state.WriteStateAsync();
         }
 
-        return MoodSnapshot.From(state.State.Mood, now, options.Value.HalfLife);
+        var snapshot = MoodSnapshot.From(state.State.Mood, now, options.Value.HalfLife);
+        if (state.State.CurrentRoom is { } room)
+        {
+            // Pushed, not polled: the room hears about each change of this member's mood as it happens.
+            await GrainFactory.GetGrain<IRoomGrain>(room).UpdateMemberMoodAsync(this.GetPrimaryKeyString(), snapshot);
+        }
+
+        return snapshot;
     }
 
     public Task<MoodSnapshot> GetMoodAsync() =>

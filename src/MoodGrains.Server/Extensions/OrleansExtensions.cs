@@ -3,6 +3,7 @@ using MoodGrains.Grains.Rooms;
 using MoodGrains.Grains.Users;
 using MoodGrains.Server.Hubs;
 using MoodGrains.Server.Options;
+using MoodGrains.Server.Rooms;
 using Orleans.Configuration;
 
 namespace MoodGrains.Server.Extensions;
@@ -23,6 +24,9 @@ internal static class OrleansExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IRoomNotifier, SignalRRoomNotifier>();
         builder.Services.AddSingleton<GrainCalls>();
+        builder.Services.AddSingleton<ITrackCatalog, PostgresTrackCatalog>();
+        builder.Services.AddSingleton<IListeningLog, PostgresListeningLog>();
+        builder.Services.AddSingleton<IRoomRecommender, HybridRoomRecommender>();
 
         var postgres = builder.Configuration.GetSection(PostgresOptions.Section).Get<PostgresOptions>() ?? new PostgresOptions();
         var silo = builder.Configuration.GetSection(ClusterSiloOptions.Section).Get<ClusterSiloOptions>() ?? new ClusterSiloOptions();

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using MoodGrains.Server.Apis;
 using MoodGrains.Server.Hubs;
@@ -20,7 +21,10 @@ internal static class WebExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddMoodGrainsHealthChecks();
 
-        var signalR = builder.Services.AddSignalR(o => o.MaximumReceiveMessageSize = 1024 * 1024);
+        // Frames arrive as base64 in JSON: 1 MiB leaves room for the 512 KB frame limit the analyzer enforces.
+        var signalR = builder.Services.AddSignalR(o => o.MaximumReceiveMessageSize = 1024 * 1024)
+            .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         var redis = builder.Configuration.GetSection(RedisOptions.Section).Get<RedisOptions>();
         if (!string.IsNullOrWhiteSpace(redis?.ConnectionString))
         {
@@ -35,11 +39,14 @@ internal static class WebExtensions
 
     public static WebApplication MapMoodGrains(this WebApplication app)
     {
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthApi();
         app.MapSessionApi();
         app.MapRoomsApi();
+        app.MapSpotifyApi();
         app.MapHub<RoomHub>("/hubs/room");
         return app;
     }

@@ -7,5 +7,7 @@ public interface IRoomClient
 {
     Task RoomUpdated(RoomSnapshot room);
 
+    Task MoodUpdated(RoomMoodUpdate update);
+
     Task RemovedFromRoom(string roomCode);
 }

@@ -1,34 +1,46 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using MoodGrains.Abstractions.Mood;
 using MoodGrains.Abstractions.Rooms;
+using MoodGrains.Abstractions.Users;
 using MoodGrains.Server.Identity;
+using MoodGrains.Server.Vision;
 
 namespace MoodGrains.Server.Hubs;
 
+/// <summary>The server's clock, for a client's NTP-style offset estimate.</summary>
+public sealed record ClockSample(long ClientSendMs, long ServerMs);
+
 /// <summary>
-/// The browser's door into rooms. Thin on purpose: it checks the caller's identity, forwards to the room grain and
-/// subscribes the connection to the room's group; pushes come from <see cref="SignalRRoomNotifier"/>.
+/// The browser's door into rooms. Thin on purpose: it checks the caller's identity, forwards to grains (or to the
+/// inference pool for frames) and subscribes the connection to its room's group; pushes come from
+/// <see cref="SignalRRoomNotifier"/>.
 /// </summary>
 [Authorize]
-public sealed class RoomHub(IGrainFactory grains, GrainCalls calls) : Hub<IRoomClient>
+public sealed class RoomHub(IGrainFactory grains, GrainCalls calls, FrameInferencePool inference, TimeProvider clock) : Hub<IRoomClient>
 {
     public static string GroupOf(string roomCode) => "room:" + roomCode;
 
+    private string UserId => Context.User.UserId();
+
+    /// <summary>One round trip of clock sync: the client notes when it sent and received, the server its own time.</summary>
+    public ClockSample Ping(long clientSendMs) => new(clientSendMs, clock.GetUtcNow().ToUnixTimeMilliseconds());
+
     public async Task<RoomSnapshot> CreateRoom(string displayName, bool solo = false)
     {
-        var snapshot = await calls.CreateRoomAsync(Context.User.UserId(), displayName, solo);
+        var snapshot = await Guard(() => calls.CreateRoomAsync(UserId, displayName, solo));
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(snapshot.Code));
         return snapshot;
     }
 
     public async Task<RoomSnapshot> JoinRoom(string roomCode, string displayName)
     {
-        var code = calls.NormalizeCode(roomCode);
+        var code = Code(roomCode);
         // Subscribe first so this connection cannot miss the update its own join causes.
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(code));
         try
         {
-            return await Invoke(() => Room(code).JoinAsync(Context.User.UserId(), displayName));
+            return await Invoke(code, room => room.JoinAsync(UserId, displayName));
         }
         catch
         {
@@ -37,12 +49,12 @@ public sealed class RoomHub(IGrainFactory grains, GrainCalls calls) : Hub<IRoomC
         }
     }
 
-    /// <summary>Re-attaches a reconnected page to a room its user is already in, and returns the current state.</summary>
+    /// <summary>Re-attaches a reconnected page to a room its user is already in, and returns the full current state.</summary>
     public async Task<RoomSnapshot> ResumeRoom(string roomCode)
     {
-        var code = calls.NormalizeCode(roomCode);
-        var snapshot = await Invoke(() => Room(code).GetSnapshotAsync());
-        if (snapshot.Members.All(m => m.UserId != Context.User.UserId()))
+        var code = Code(roomCode);
+        var snapshot = await Invoke(code, room => room.GetSnapshotAsync());
+        if (snapshot.Members.All(m => m.UserId != UserId))
         {
             throw new HubException($"{RoomError.NotMember}: You are not a member of this room.");
         }
@@ -53,25 +65,79 @@ public sealed class RoomHub(IGrainFactory grains, GrainCalls calls) : Hub<IRoomC
 
     public async Task<RoomSnapshot> LeaveRoom(string roomCode)
     {
-        var code = calls.NormalizeCode(roomCode);
-        var snapshot = await Invoke(() => Room(code).LeaveAsync(Context.User.UserId()));
+        var code = Code(roomCode);
+        var snapshot = await Invoke(code, room => room.LeaveAsync(UserId));
         await Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupOf(code));
         return snapshot;
     }
 
-    public Task<RoomSnapshot> TransferHost(string roomCode, string newHostUserId) =>
-        Invoke(() => Room(calls.NormalizeCode(roomCode)).TransferHostAsync(Context.User.UserId(), newHostUserId));
+    public Task<RoomSnapshot> TransferHost(string roomCode, string newHostUserId) => Invoke(Code(roomCode), r => r.TransferHostAsync(UserId, newHostUserId));
 
-    public Task<RoomSnapshot> RemoveMember(string roomCode, string memberUserId) =>
-        Invoke(() => Room(calls.NormalizeCode(roomCode)).RemoveMemberAsync(Context.User.UserId(), memberUserId));
+    public Task<RoomSnapshot> RemoveMember(string roomCode, string memberUserId) => Invoke(Code(roomCode), r => r.RemoveMemberAsync(UserId, memberUserId));
 
-    private IRoomGrain Room(string code) => grains.GetGrain<IRoomGrain>(code);
+    public Task<RoomSnapshot> Play(string roomCode) => Invoke(Code(roomCode), r => r.PlayAsync(UserId));
 
-    private async Task<T> Invoke<T>(Func<Task<T>> call)
+    public Task<RoomSnapshot> Pause(string roomCode) => Invoke(Code(roomCode), r => r.PauseAsync(UserId));
+
+    public Task<RoomSnapshot> Seek(string roomCode, int positionMs) => Invoke(Code(roomCode), r => r.SeekAsync(UserId, positionMs));
+
+    public Task<RoomSnapshot> Skip(string roomCode) => Invoke(Code(roomCode), r => r.SkipAsync(UserId));
+
+    public Task<RoomSnapshot> VoteSkip(string roomCode) => Invoke(Code(roomCode), r => r.VoteSkipAsync(UserId));
+
+    public Task<RoomSnapshot> Rate(string roomCode, bool liked) => Invoke(Code(roomCode), r => r.RateAsync(UserId, liked));
+
+    public Task<RoomSnapshot> MoveEntry(string roomCode, string entryId, int newIndex) => Invoke(Code(roomCode), r => r.MoveEntryAsync(UserId, entryId, newIndex));
+
+    public Task<RoomSnapshot> RemoveEntry(string roomCode, string entryId) => Invoke(Code(roomCode), r => r.RemoveEntryAsync(UserId, entryId));
+
+    public Task<RoomSnapshot> AddTrack(string roomCode, long trackId) => Invoke(Code(roomCode), r => r.AddTrackAsync(UserId, trackId));
+
+    public Task<IReadOnlyList<TrackInfo>> SearchTracks(string roomCode, string query) => Invoke(Code(roomCode), r => r.SearchTracksAsync(UserId, query));
+
+    public Task<RoomSnapshot> SetQueueLocked(string roomCode, bool locked) => Invoke(Code(roomCode), r => r.SetQueueLockedAsync(UserId, locked));
+
+    public Task<RoomSnapshot> SetGuestControls(string roomCode, bool enabled) => Invoke(Code(roomCode), r => r.SetGuestControlsAsync(UserId, enabled));
+
+    public Task<RoomSnapshot> SetPolicy(string roomCode, MoodPolicy policy) => Invoke(Code(roomCode), r => r.SetPolicyAsync(UserId, policy));
+
+    /// <summary>A webcam frame (JPEG, PNG or WebP bytes; base64 in JSON). Never stored: analysed, then dropped.</summary>
+    public Task<FrameOutcome> SendFrame(byte[] frame) => inference.SubmitAsync(UserId, frame ?? []);
+
+    /// <summary>For pages without a camera: the listener picks how they feel.</summary>
+    public Task<MoodSnapshot> SetManualMood(string emotion)
+    {
+        if (!Emotions.TryParse(emotion, out var picked))
+        {
+            throw new HubException($"{RoomError.InvalidArgument}: Unknown emotion '{emotion}'; use one of {string.Join(", ", Emotions.Names)}.");
+        }
+
+        var probabilities = new float[Emotions.Count];
+        probabilities[(int)picked] = 1f;
+        var reading = new MoodReading(new EmotionScores(probabilities), 1f, clock.GetUtcNow(), MoodSource.Manual);
+        return Guard(() => calls.RetryAsync(() => grains.GetGrain<IUserGrain>(UserId).RecordReadingAsync(reading)));
+    }
+
+    private string Code(string roomCode)
     {
         try
         {
-            return await calls.RetryAsync(call);
+            return calls.NormalizeCode(roomCode);
+        }
+        catch (RoomException e)
+        {
+            throw new HubException($"{e.Error}: {e.Message}");
+        }
+    }
+
+    private Task<T> Invoke<T>(string code, Func<IRoomGrain, Task<T>> call) =>
+        Guard(() => calls.RetryAsync(() => call(grains.GetGrain<IRoomGrain>(code))));
+
+    private static async Task<T> Guard<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
         }
         catch (RoomException e)
         {

@@ -23,6 +23,18 @@ public sealed class SignalRRoomNotifier(IHubContext<RoomHub, IRoomClient> hub, I
         }
     }
 
+    public async Task MoodChangedAsync(RoomMoodUpdate update)
+    {
+        try
+        {
+            await hub.Clients.Group(RoomHub.GroupOf(update.Code)).MoodUpdated(update);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Could not push the mood of room {RoomCode}", update.Code);
+        }
+    }
+
     public async Task MemberRemovedAsync(string roomCode, string userId)
     {
         try

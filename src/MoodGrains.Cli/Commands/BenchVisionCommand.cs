@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using System.Text.Json;
+using MoodGrains.Vision;
+using OpenCvSharp;
+
+namespace MoodGrains.Cli.Commands;
+
+/// <summary>
+/// Per-frame cost of the vision pipeline on webcam-sized JPEGs with one face (made at run time from a photo in
+/// expression-photos), split into decode / detect / classify, and frames per second with 1 and 2 threads.
+/// </summary>
+internal sealed class BenchVisionCommand : ICliCommand
+{
+    private const string UsageText =
+        "moodgrains bench vision [--frames N] [--photo FILE] [--detector blazeface|blazeface-back|haar] " +
+        "[--model default|xception|xception-flip|faceapi|faceapi-flip|ensemble] [--models DIR] [--json]";
+
+    public IReadOnlyList<string> Path { get; } = ["bench", "vision"];
+
+    public string Summary => "vision pipeline cost per 320x240 / 640x480 frame and frames per second";
+
+    public Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
+    {
+        var parsed = VisionArgs.Parse(args,
+            new HashSet<string>(["--frames", "--photo", "--detector", "--model", "--models"], StringComparer.OrdinalIgnoreCase),
+            new HashSet<string>(["--json"], StringComparer.OrdinalIgnoreCase));
+        if (parsed.Error is not null)
+        {
+            return Task.FromResult(VisionArgs.Usage(parsed.Error, UsageText));
+        }
+
+        if (!parsed.TryGetInt("--frames", 300, out var frames))
+        {
+            return Task.FromResult(VisionArgs.Usage("--frames takes a positive whole number", UsageText));
+        }
+
+        var modelDir = parsed.FindModelDirectory();
+        if (modelDir is null)
+        {
+            return Task.FromResult(VisionArgs.Usage("the models folder was not found; pass --models DIR", UsageText));
+        }
+
+        var photo = parsed.Get("--photo") ?? FindSharedPhoto("happy.jpg");
+        if (photo is null || !File.Exists(photo))
+        {
+            return Task.FromResult(VisionArgs.Usage("no photo: pass --photo FILE (a photo with one face), or keep ../shared/data/expression-photos beside the repository", UsageText));
+        }
+
+        var options = new VisionOptions { ModelDirectory = modelDir };
+        switch (parsed.Get("--detector") ?? "blazeface")
+        {
+            case "blazeface":
+                break;
+            case "blazeface-back":
+                options.BlazeFaceFile = "blazeface.onnx";
+                break;
+            case "haar":
+                options.Detector = FaceDetectorKind.Haar;
+                break;
+            default:
+                return Task.FromResult(VisionArgs.Usage("unknown detector", UsageText));
+        }
+
+        var model = parsed.Get("--model") ?? "default";
+        switch (model)
+        {
+            case "default":
+                break;
+            case "xception" or "xception-flip":
+                options.EmotionModel = EmotionModelKind.Xception;
+                options.FlipAveraging = model.EndsWith("-flip", StringComparison.Ordinal);
+                break;
+            case "faceapi" or "faceapi-flip":
+                options.EmotionModel = EmotionModelKind.FaceApi;
+                options.FlipAveraging = model.EndsWith("-flip", StringComparison.Ordinal);
+                break;
+            case "ensemble":
+                options.EmotionModel = EmotionModelKind.Ensemble;
+                break;
+            default:
+                return Task.FromResult(VisionArgs.Usage("unknown model", UsageText));
+        }
+
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            Console.Error.WriteLine("error: " + string.Join(" ", errors));
+            return Task.FromResult(1);
+        }
+
+        // One core per analysis: OpenCV's own worker threads would blur what one call costs.
+        Cv2.SetNumThreads(1);
+        using var analyzer = new FrameAnalyzer(options);
+        var results = new List<Dictionary<string, object>>();
+        foreach (var (width, height) in new[] { (320, 240), (640, 480) })
+        {
+            var jpeg = MakeFrame(photo, width, height);
+            var check = analyzer.Analyze(jpeg);
+            if (!check.Succeeded)
+            {
+                Console.Error.WriteLine($"error: the {width}x{height} test frame gave {check.Status}: {check.Detail}");
+                return Task.FromResult(1);
+            }
+
+            for (var i = 0; i < 30; i++)
+            {
+                analyzer.Analyze(jpeg); // warm-up
+            }
+
+            double decode = 0, detect = 0, classify = 0;
+            var wall = Stopwatch.StartNew();
+            for (var i = 0; i < frames; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var t = analyzer.Analyze(jpeg).Timings;
+                decode += t.DecodeMs;
+                detect += t.DetectMs;
+                classify += t.ClassifyMs;
+            }
+
+            var fps1 = frames / wall.Elapsed.TotalSeconds;
+            var fps2 = MeasureParallel(analyzer, jpeg, frames, 2, cancellationToken);
+            results.Add(new Dictionary<string, object>
+            {
+                ["frame"] = $"{width}x{height}",
+                ["jpeg_bytes"] = jpeg.Length,
+                ["faces"] = check.Faces.Count,
+                ["decode_ms"] = Math.Round(decode / frames, 3),
+                ["detect_ms"] = Math.Round(detect / frames, 3),
+                ["classify_ms"] = Math.Round(classify / frames, 3),
+                ["detect_plus_classify_ms"] = Math.Round((detect + classify) / frames, 3),
+                ["total_ms"] = Math.Round((decode + detect + classify) / frames, 3),
+                ["fps_1_thread"] = Math.Round(fps1, 1),
+                ["fps_2_threads"] = Math.Round(fps2, 1),
+            });
+        }
+
+        var summary = new Dictionary<string, object>
+        {
+            ["detector"] = options.Detector == FaceDetectorKind.Haar ? "haar" : options.BlazeFaceFile,
+            ["emotion_model"] = model == "default" ? $"default ({options.EmotionModel}{(options.EmotionModel != EmotionModelKind.Ensemble && options.FlipAveraging ? "+flip" : "")})" : model,
+            ["frames_per_measurement"] = frames,
+            ["processor_count"] = Environment.ProcessorCount,
+            ["results"] = results,
+        };
+        if (parsed.Has("--json"))
+        {
+            Console.WriteLine(JsonSerializer.Serialize(summary));
+        }
+        else
+        {
+            Console.WriteLine($"detector: {summary["detector"]}   emotion model: {summary["emotion_model"]}   {frames} frames per measurement, {Environment.ProcessorCount} cores");
+            Console.WriteLine($"{"frame",-9} {"bytes",7} {"decode",8} {"detect",8} {"classify",9} {"det+cls",8} {"total",8} {"fps x1",7} {"fps x2",7}");
+            foreach (var r in results)
+            {
+                Console.WriteLine($"{r["frame"],-9} {r["jpeg_bytes"],7} {r["decode_ms"],6:F3}ms {r["detect_ms"],6:F3}ms {r["classify_ms"],7:F3}ms {r["detect_plus_classify_ms"],6:F3}ms {r["total_ms"],6:F3}ms {r["fps_1_thread"],7:F1} {r["fps_2_threads"],7:F1}");
+            }
+        }
+
+        return Task.FromResult(0);
+    }
+
+    private static double MeasureParallel(FrameAnalyzer analyzer, byte[] jpeg, int frames, int threads, CancellationToken cancellationToken)
+    {
+        var wall = Stopwatch.StartNew();
+        Parallel.For(0, frames * threads, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken },
+            _ => analyzer.Analyze(jpeg));
+        return frames * threads / wall.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Centre-crops the photo to the frame's aspect ratio, scales it, and encodes it as a webcam would (JPEG q85).</summary>
+    private static byte[] MakeFrame(string photo, int width, int height)
+    {
+        using var source = Cv2.ImRead(photo, ImreadModes.Color);
+        var targetAspect = (double)width / height;
+        var cropWidth = source.Width;
+        var cropHeight = source.Height;
+        if ((double)source.Width / source.Height > targetAspect)
+        {
+            cropWidth = (int)(source.Height * targetAspect);
+        }
+        else
+        {
+            cropHeight = (int)(source.Width / targetAspect);
+        }
+
+        using var cropped = new Mat(source, new Rect((source.Width - cropWidth) / 2, (source.Height - cropHeight) / 2, cropWidth, cropHeight));
+        using var frame = new Mat();
+        Cv2.Resize(cropped, frame, new Size(width, height), 0, 0, InterpolationFlags.Area);
+        Cv2.ImEncode(".jpg", frame, out var jpeg, new ImageEncodingParam(ImwriteFlags.JpegQuality, 85));
+        return jpeg;
+    }
+
+    private static string? FindSharedPhoto(string name)
+    {
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        {
+            var candidate = System.IO.Path.Combine(dir.FullName, "..", "shared", "data", "expression-photos", name);
+            if (File.Exists(candidate))
+            {
+                return System.IO.Path.GetFullPath(candidate);
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Text.Json;
+using MoodGrains.Recommendations.Content;
+
+namespace MoodGrains.Cli.Commands;
+
+internal sealed class FitContentCommand : ICliCommand
+{
+    public IReadOnlyList<string> Path { get; } = ["fit", "content"];
+
+    public string Summary => "fit the audio-features -> mood-space map on a labelled mood CSV (--moods CSV [--ridge R] [--json])";
+
+    public Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
+    {
+        if (!CliArgs.TryParse(args, ["--moods", "--ridge"], ["--json"], out var options, out var error) || options.Value("--moods") is not { } path)
+        {
+            Console.Error.WriteLine(error.Length > 0 ? error : "--moods CSV is required");
+            Console.Error.WriteLine("usage: moodgrains fit content --moods data_moods.csv [--ridge 1] [--json]");
+            return Task.FromResult(2);
+        }
+
+        if (!File.Exists(path))
+        {
+            Console.Error.WriteLine($"file not found: {path}");
+            return Task.FromResult(2);
+        }
+
+        var ridge = options.Value("--ridge") is { } r ? float.Parse(r, CultureInfo.InvariantCulture) : 1f;
+        var tracks = MoodDatasetCsv.Load(path);
+        var map = ContentMoodMap.Fit(tracks, ridge);
+        var trainAccuracy = map.LabelAccuracy(tracks);
+        var cvAccuracy = CrossValidatedAccuracy(tracks, ridge, folds: 5, seed: 42);
+        if (options.Has("--json"))
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new
+            {
+                source = System.IO.Path.GetFileName(path),
+                tracks = tracks.Count,
+                ridge,
+                features = TrackFeatures.Names,
+                means = map.Means,
+                stds = map.Stds,
+                valence_weights = map.ValenceWeights,
+                arousal_weights = map.ArousalWeights,
+                train_label_accuracy = Math.Round(trainAccuracy, 4),
+                cv5_label_accuracy = Math.Round(cvAccuracy, 4),
+            }));
+            return Task.FromResult(0);
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{tracks.Count} labelled tracks from {path}, ridge {ridge}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"nearest-label accuracy: train {trainAccuracy:P1}, 5-fold CV {cvAccuracy:P1} (chance 25%)"));
+        Console.WriteLine("// paste into src/MoodGrains.Recommendations/Content/FittedContentMoodMap.cs");
+        Console.WriteLine($"means: [{Format(map.Means)}],");
+        Console.WriteLine($"stds: [{Format(map.Stds)}],");
+        Console.WriteLine($"valenceWeights: [{Format(map.ValenceWeights)}],");
+        Console.WriteLine($"arousalWeights: [{Format(map.ArousalWeights)}]);");
+        return Task.FromResult(0);
+    }
+
+    private static double CrossValidatedAccuracy(IReadOnlyList<LabelledTrack> tracks, float ridge, int folds, int seed)
+    {
+        var order = Enumerable.Range(0, tracks.Count).ToArray();
+        new Random(seed).Shuffle(order);
+        var correct = 0.0;
+        for (var fold = 0; fold < folds; fold++)
+        {
+            var test = order.Where((_, i) => i % folds == fold).Select(i => tracks[i]).ToArray();
+            var train = order.Where((_, i) => i % folds != fold).Select(i => tracks[i]).ToArray();
+            correct += ContentMoodMap.Fit(train, ridge).LabelAccuracy(test) * test.Length;
+        }
+
+        return correct / tracks.Count;
+    }
+
+    private static string Format(IReadOnlyList<float> values) => string.Join(", ", values.Select(v => v.ToString("0.#####", CultureInfo.InvariantCulture) + "f"));
+}

@@ -1,0 +1,46 @@
+using MoodGrains.Abstractions.Mood;
+using MoodGrains.Abstractions.Rooms;
+
+namespace MoodGrains.Grains.Rooms;
+
+/// <summary>
+/// Blends members' smoothed moods into the room's mood. Each member counts by their mood's confidence now, which
+/// already decays with the age of their last reading, so someone whose camera went off fades out of the blend.
+/// Disagreement is the weighted mean distance of members from the blended point in valence/arousal space
+/// (0 = all agree; the circumplex spans -1..1 on each axis).
+/// </summary>
+public static class GroupMoodAggregator
+{
+    public static GroupMood Aggregate(IReadOnlyDictionary<string, MoodSnapshot> members, DateTimeOffset now, TimeSpan halfLife)
+    {
+        var weighted = new List<MemberMood>(members.Count);
+        foreach (var (userId, mood) in members)
+        {
+            var age = now - mood.UpdatedAt;
+            // The snapshot's confidence was taken when it was pushed; decay it to now with the same half-life.
+            var weight = age > TimeSpan.Zero ? mood.Confidence * MathF.Pow(2f, -(float)(age / halfLife)) : mood.Confidence;
+            weighted.Add(new MemberMood(userId, mood, weight));
+        }
+
+        var total = weighted.Sum(m => m.Weight);
+        if (total <= 1e-6f)
+        {
+            return GroupMood.Empty with { Members = weighted, At = now };
+        }
+
+        var probabilities = new float[Emotions.Count];
+        foreach (var member in weighted)
+        {
+            for (var i = 0; i < probabilities.Length; i++)
+            {
+                probabilities[i] += member.Weight / total * member.Mood.Scores.Probabilities[i];
+            }
+        }
+
+        var scores = new EmotionScores(probabilities);
+        var point = Circumplex.ToMoodPoint(scores);
+        var disagreement = weighted.Sum(m => m.Weight * m.Mood.Point.DistanceTo(point)) / total;
+        var confidence = weighted.Max(m => m.Weight);
+        return new GroupMood(scores, point, confidence, disagreement, weighted, now);
+    }
+}

@@ -1,0 +1,49 @@
+using MoodGrains.Abstractions.Mood;
+using MoodGrains.Abstractions.Rooms;
+
+namespace MoodGrains.Grains.Rooms;
+
+/// <summary>What a room asks for when its queue runs low.</summary>
+public sealed record RoomRecommendationRequest(
+    string RoomCode,
+    IReadOnlyList<MemberMood> Members,
+    GroupMood Mood,
+    MoodPolicy Policy,
+    IReadOnlyCollection<long> RecentTrackIds,
+    int Count,
+    MoodPoint? PreviousTarget);
+
+public sealed record RecommendedTrack(TrackInfo Track, string Reason);
+
+/// <summary>The picks, and the mood point they aim at (the room walks toward its policy's goal one step per refill).</summary>
+public sealed record RoomRecommendation(IReadOnlyList<RecommendedTrack> Tracks, MoodPoint Target);
+
+/// <summary>The recommender as rooms see it; the host wires the real one (content + collaborative filtering).</summary>
+public interface IRoomRecommender
+{
+    Task<RoomRecommendation> RecommendAsync(RoomRecommendationRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>The catalogue, for a host searching and adding a track.</summary>
+public interface ITrackCatalog
+{
+    Task<TrackInfo?> FindAsync(long trackId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<TrackInfo>> SearchAsync(string query, int limit, CancellationToken cancellationToken);
+}
+
+/// <summary>One member's play of one track, with their mood at the time.</summary>
+public sealed record ListeningRecord(
+    string UserId,
+    long TrackId,
+    string? RoomCode,
+    DateTimeOffset StartedAt,
+    DateTimeOffset EndedAt,
+    TrackOutcome Outcome,
+    MoodSnapshot Mood);
+
+/// <summary>Where rooms write what was played (PostgreSQL <c>listening_events</c>), so collaborative filtering learns from rooms.</summary>
+public interface IListeningLog
+{
+    Task RecordAsync(IReadOnlyList<ListeningRecord> records, CancellationToken cancellationToken);
+}

@@ -1,0 +1,144 @@
+using MoodGrains.Abstractions.Rooms;
+
+namespace MoodGrains.Grains.Rooms;
+
+/// <summary>
+/// The room's queue and playhead rules, as plain state changes on <see cref="RoomState"/> at a given server time,
+/// so they can be tested without a cluster. Authorization is the grain's job; this only knows what is valid.
+/// </summary>
+public static class RoomPlayback
+{
+    public const int RecentWindow = 50;
+
+    /// <summary>Votes needed to skip: a majority of the members present (1 in a room of one or two).</summary>
+    public static int SkipVotesNeeded(int members) => Math.Max(1, (int)Math.Ceiling(members / 2.0));
+
+    public static QueueEntry NewEntry(RoomState state, TrackInfo track, string reason, string? userId, string addedBy, DateTimeOffset now) =>
+        new($"e{++state.NextEntryNumber}", track, reason, userId, addedBy, now);
+
+    /// <summary>Starts or resumes. With nothing loaded, starts the head of the queue; returns false if there is nothing to play.</summary>
+    public static bool Play(RoomState state, DateTimeOffset now)
+    {
+        var ms = now.ToUnixTimeMilliseconds();
+        if (state.NowPlaying is { State: PlaybackState.Paused } paused)
+        {
+            state.NowPlaying = paused with { State = PlaybackState.Playing, AnchorServerMs = ms };
+            return true;
+        }
+
+        if (state.NowPlaying is { State: PlaybackState.Playing })
+        {
+            return true;
+        }
+
+        return StartNext(state, now);
+    }
+
+    public static void Pause(RoomState state, DateTimeOffset now)
+    {
+        if (state.NowPlaying is { State: PlaybackState.Playing } playing)
+        {
+            var ms = now.ToUnixTimeMilliseconds();
+            state.NowPlaying = playing with { State = PlaybackState.Paused, AnchorServerMs = ms, AnchorPositionMs = playing.PositionAt(ms) };
+        }
+    }
+
+    public static void Seek(RoomState state, int positionMs, DateTimeOffset now)
+    {
+        var current = state.NowPlaying ?? throw new RoomException(RoomError.InvalidArgument, "Nothing is playing.");
+        if (positionMs < 0 || positionMs >= current.Entry.Track.DurationMs)
+        {
+            throw new RoomException(RoomError.InvalidArgument, $"Position must be between 0 and {current.Entry.Track.DurationMs - 1} ms.");
+        }
+
+        state.NowPlaying = current with { AnchorServerMs = now.ToUnixTimeMilliseconds(), AnchorPositionMs = positionMs };
+    }
+
+    /// <summary>Moves to the next entry (or stops when the queue is empty) and returns the entry that was playing.</summary>
+    public static NowPlaying? Advance(RoomState state, DateTimeOffset now)
+    {
+        var finished = state.NowPlaying;
+        state.NowPlaying = null;
+        if (!StartNext(state, now))
+        {
+            state.NowPlaying = null;
+        }
+
+        return finished;
+    }
+
+    public static bool HasEnded(RoomState state, DateTimeOffset now) =>
+        state.NowPlaying is { EndsAtServerMs: { } end } && now.ToUnixTimeMilliseconds() >= end;
+
+    public static void Reorder(RoomState state, string entryId, int newIndex)
+    {
+        var index = state.Queue.FindIndex(e => e.EntryId == entryId);
+        if (index < 0)
+        {
+            throw new RoomException(RoomError.InvalidArgument, "That track is no longer in the queue.");
+        }
+
+        if (newIndex < 0 || newIndex >= state.Queue.Count)
+        {
+            throw new RoomException(RoomError.InvalidArgument, $"Queue positions run from 0 to {state.Queue.Count - 1}.");
+        }
+
+        var entry = state.Queue[index];
+        state.Queue.RemoveAt(index);
+        state.Queue.Insert(newIndex, entry);
+    }
+
+    public static void Remove(RoomState state, string entryId)
+    {
+        if (state.Queue.RemoveAll(e => e.EntryId == entryId) == 0)
+        {
+            throw new RoomException(RoomError.InvalidArgument, "That track is no longer in the queue.");
+        }
+    }
+
+    /// <summary>Records a member's skip vote; returns true when the votes reach the threshold.</summary>
+    public static bool VoteSkip(RoomState state, string userId)
+    {
+        var current = state.NowPlaying ?? throw new RoomException(RoomError.InvalidArgument, "Nothing is playing.");
+        var voters = current.SkipVoters.Contains(userId) ? current.SkipVoters : [.. current.SkipVoters, userId];
+        var needed = SkipVotesNeeded(state.Members.Count);
+        state.NowPlaying = current with { SkipVoters = voters, SkipVotesNeeded = needed };
+        return voters.Count >= needed;
+    }
+
+    public static void Rate(RoomState state, string userId, bool liked)
+    {
+        var current = state.NowPlaying ?? throw new RoomException(RoomError.InvalidArgument, "Nothing is playing.");
+        var likes = current.Likes.Where(u => u != userId).ToList();
+        var dislikes = current.Dislikes.Where(u => u != userId).ToList();
+        (liked ? likes : dislikes).Add(userId);
+        state.NowPlaying = current with { Likes = likes, Dislikes = dislikes };
+    }
+
+    /// <summary>What a member's play of the finished entry counts as in the listening log.</summary>
+    public static TrackOutcome OutcomeFor(NowPlaying finished, string userId, bool skipped) =>
+        finished.Likes.Contains(userId) ? TrackOutcome.Liked
+        : finished.Dislikes.Contains(userId) ? TrackOutcome.Disliked
+        : skipped ? TrackOutcome.Skipped
+        : TrackOutcome.Completed;
+
+    private static bool StartNext(RoomState state, DateTimeOffset now)
+    {
+        if (state.Queue.Count == 0)
+        {
+            return false;
+        }
+
+        var next = state.Queue[0];
+        state.Queue.RemoveAt(0);
+        state.NowPlaying = new NowPlaying(next, PlaybackState.Playing, now.ToUnixTimeMilliseconds(), 0, [], SkipVotesNeeded(state.Members.Count), [], []);
+        state.NowPlayingStartedAt = now;
+        state.RecentTrackIds.Add(next.Track.TrackId);
+        if (state.RecentTrackIds.Count > RecentWindow)
+        {
+            state.RecentTrackIds.RemoveRange(0, state.RecentTrackIds.Count - RecentWindow);
+        }
+
+        return true;
+    }
+}

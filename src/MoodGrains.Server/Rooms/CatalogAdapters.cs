@@ -1,0 +1,50 @@
+using MoodGrains.Abstractions.Rooms;
+using MoodGrains.Grains.Rooms;
+using MoodGrains.Storage.Catalog;
+using MoodGrains.Storage.Listening;
+
+namespace MoodGrains.Server.Rooms;
+
+/// <summary>Rooms' view of the PostgreSQL catalogue.</summary>
+public sealed class PostgresTrackCatalog(TrackRepository tracks) : ITrackCatalog
+{
+    public async Task<TrackInfo?> FindAsync(long trackId, CancellationToken cancellationToken) =>
+        await tracks.GetAsync(trackId, cancellationToken) is { } track ? ToInfo(track) : null;
+
+    public async Task<IReadOnlyList<TrackInfo>> SearchAsync(string query, int limit, CancellationToken cancellationToken) =>
+        (await tracks.SearchAsync(query, limit, cancellationToken)).Select(ToInfo).ToList();
+
+    public static TrackInfo ToInfo(CatalogTrack track) => new(
+        track.TrackId,
+        track.Title,
+        track.Artists,
+        track.DurationMs,
+        track.Album,
+        track.SpotifyId is null ? null : "spotify:track:" + track.SpotifyId);
+}
+
+/// <summary>Rooms' plays into <c>listening_events</c>, where the recommender's training reads them.</summary>
+public sealed class PostgresListeningLog(ListeningEventRepository repository) : IListeningLog
+{
+    public async Task RecordAsync(IReadOnlyList<ListeningRecord> records, CancellationToken cancellationToken)
+    {
+        if (records.Count == 0)
+        {
+            return;
+        }
+
+        var events = records.Select(r => new ListeningEvent(
+            0,
+            r.UserId,
+            r.TrackId,
+            r.RoomCode,
+            r.StartedAt,
+            r.EndedAt,
+            r.Outcome.ToString().ToLowerInvariant(),
+            r.Mood.Scores.Probabilities,
+            r.Mood.Point.Valence,
+            r.Mood.Point.Arousal,
+            Math.Clamp(r.Mood.Confidence, 0f, 1f))).ToList();
+        await repository.AppendAsync(events, cancellationToken);
+    }
+}

@@ -1,0 +1,70 @@
+using MoodGrains.Abstractions.Mood;
+using MoodGrains.Abstractions.Rooms;
+using MoodGrains.Grains.Rooms;
+using MoodGrains.Recommendations.Hybrid;
+using MoodGrains.Recommendations.Mood;
+using MoodGrains.Server.Recommendations;
+using MoodGrains.Storage.Catalog;
+
+namespace MoodGrains.Server.Rooms;
+
+/// <summary>
+/// Serves rooms from the current trained <see cref="HybridRecommender"/>: the target is one iso-principle step from
+/// the room's previous target toward the policy's goal, members count by their mood confidence, and the picks come
+/// back as catalogue tracks with the recommender's own explanation.
+/// </summary>
+public sealed partial class HybridRoomRecommender(
+    RecommenderHolder holder,
+    TrackRepository tracks,
+    ILogger<HybridRoomRecommender> logger) : IRoomRecommender
+{
+    public async Task<RoomRecommendation> RecommendAsync(RoomRecommendationRequest request, CancellationToken cancellationToken)
+    {
+        var target = NextTarget(request);
+        if (holder.Current is not { } recommender)
+        {
+            LogNotTrained(request.RoomCode);
+            return new RoomRecommendation([], target);
+        }
+
+        var listeners = request.Members
+            .Select(m => new Listener(m.UserId, Presence: 1f, MoodConfidence: m.Mood.Confidence))
+            .ToList();
+        var picks = recommender.Recommend(new RecommendationRequest(listeners, target, request.Count)
+        {
+            RecentlyPlayed = request.RecentTrackIds.ToHashSet(),
+        });
+
+        var result = new List<RecommendedTrack>(picks.Count);
+        foreach (var pick in picks)
+        {
+            if (await tracks.GetAsync(pick.TrackId, cancellationToken) is { } track)
+            {
+                result.Add(new RecommendedTrack(PostgresTrackCatalog.ToInfo(track), pick.Reason));
+            }
+        }
+
+        return new RoomRecommendation(result, target);
+    }
+
+    private static MoodPoint NextTarget(RoomRecommendationRequest request)
+    {
+        var policy = request.Policy switch
+        {
+            MoodPolicy.Boost => MoodTargetPolicy.Boost,
+            MoodPolicy.Calm => MoodTargetPolicy.Calm,
+            _ => MoodTargetPolicy.Match,
+        };
+        var trajectory = new MoodTrajectory(policy);
+        if (request.PreviousTarget is { } previous)
+        {
+            // Seed the walk where the room left off, then take this refill's step from there.
+            trajectory.NextTarget(previous, 1f);
+        }
+
+        return trajectory.NextTarget(request.Mood.Point, request.Mood.Confidence);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Room {RoomCode} asked for tracks before the first recommender training finished")]
+    private partial void LogNotTrained(string roomCode);
+}

@@ -1,0 +1,127 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using MoodGrains.Abstractions.Mood;
+using MoodGrains.Abstractions.Users;
+using MoodGrains.Vision;
+
+namespace MoodGrains.Server.Vision;
+
+/// <summary>What became of one webcam frame, as the sender's page sees it.</summary>
+public sealed record FrameOutcome(string Status, int Faces, string? Detail, MoodSnapshot? Mood, double DecodeMs, double DetectMs, double ClassifyMs);
+
+/// <summary>
+/// The stateless inference workers: a bounded queue in front of a fixed number of threads that run the vision
+/// pipeline and hand each reading to the sender's <see cref="IUserGrain"/>.
+/// </summary>
+/// <remarks>
+/// Chosen over a [StatelessWorker] grain because inference is blocking, CPU-bound work: here it never occupies a
+/// grain turn, the frame bytes never travel between silos (the frame is analysed on the silo holding the browser's
+/// connection; only the 7-number reading crosses), and back-pressure is explicit: when the queue is full a frame is
+/// refused with "Busy" at once rather than piling up latency. Frames live only in memory for the duration of one
+/// analysis and are never stored.
+/// </remarks>
+public sealed partial class FrameInferencePool : BackgroundService
+{
+    private readonly Channel<Job> _queue;
+    private readonly FrameAnalyzer _analyzer;
+    private readonly IGrainFactory _grains;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<FrameInferencePool> _logger;
+    private readonly int _workers;
+
+    public FrameInferencePool(FrameAnalyzer analyzer, IGrainFactory grains, IOptions<InferenceOptions> options, TimeProvider clock, ILogger<FrameInferencePool> logger)
+    {
+        _analyzer = analyzer;
+        _grains = grains;
+        _clock = clock;
+        _logger = logger;
+        _workers = options.Value.Workers > 0 ? options.Value.Workers : Environment.ProcessorCount;
+        _queue = Channel.CreateBounded<Job>(new BoundedChannelOptions(options.Value.QueueCapacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = false,
+        });
+    }
+
+    public Task<FrameOutcome> SubmitAsync(string userId, byte[] frame)
+    {
+        var job = new Job(userId, frame, _clock.GetUtcNow(), new TaskCompletionSource<FrameOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        return _queue.Writer.TryWrite(job)
+            ? job.Completion.Task
+            : Task.FromResult(new FrameOutcome("Busy", 0, "The server is busy; this frame was skipped.", null, 0, 0, 0));
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, _workers).Select(_ => Task.Run(() => WorkAsync(stoppingToken), stoppingToken)));
+
+    private async Task WorkAsync(CancellationToken stoppingToken)
+    {
+        await foreach (var job in _queue.Reader.ReadAllAsync(stoppingToken))
+        {
+            try
+            {
+                job.Completion.TrySetResult(await ProcessAsync(job));
+            }
+            catch (Exception e)
+            {
+                LogFrameFailed(e, job.UserId);
+                job.Completion.TrySetResult(new FrameOutcome("Faulted", 0, "This frame could not be processed.", null, 0, 0, 0));
+            }
+        }
+    }
+
+    private async Task<FrameOutcome> ProcessAsync(Job job)
+    {
+        var analysis = _analyzer.Analyze(job.Frame);
+        var t = analysis.Timings;
+        if (!analysis.Succeeded)
+        {
+            return new FrameOutcome(analysis.Status.ToString(), 0, analysis.Detail, null, t.DecodeMs, t.DetectMs, t.ClassifyMs);
+        }
+
+        var reading = Combine(analysis.Faces, job.ReceivedAt);
+        var mood = await _grains.GetGrain<IUserGrain>(job.UserId).RecordReadingAsync(reading);
+        var detail = analysis.FacesCapped ? "More faces than the limit; the most confident ones were read." : null;
+        return new FrameOutcome(analysis.Status.ToString(), analysis.Faces.Count, detail, mood, t.DecodeMs, t.DetectMs, t.ClassifyMs);
+    }
+
+    /// <summary>
+    /// Several faces on one webcam (people sharing a laptop) make one reading: faces weighted by detection score
+    /// and size, so the person in front counts most; confidence is the best face's detection score.
+    /// </summary>
+    internal static MoodReading Combine(IReadOnlyList<AnalyzedFace> faces, DateTimeOffset at)
+    {
+        var sums = new float[Emotions.Count];
+        var total = 0f;
+        foreach (var face in faces)
+        {
+            var weight = face.DetectionScore * MathF.Sqrt(Math.Max(face.Box.Area, 1f));
+            total += weight;
+            for (var i = 0; i < sums.Length; i++)
+            {
+                sums[i] += weight * face.Emotions.Probabilities[i];
+            }
+        }
+
+        return new MoodReading(EmotionScores.FromProbabilities(sums), faces.Max(f => f.DetectionScore), at, MoodSource.Camera);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A frame from user {UserId} failed unexpectedly")]
+    private partial void LogFrameFailed(Exception exception, string userId);
+
+    private sealed record Job(string UserId, byte[] Frame, DateTimeOffset ReceivedAt, TaskCompletionSource<FrameOutcome> Completion);
+}
+
+/// <summary>The inference worker pool. Bound from <c>MoodGrains:Inference</c>.</summary>
+public sealed class InferenceOptions
+{
+    public const string Section = "MoodGrains:Inference";
+
+    /// <summary>Worker threads; 0 means one per core.</summary>
+    [System.ComponentModel.DataAnnotations.Range(0, 64)]
+    public int Workers { get; set; }
+
+    /// <summary>Frames waiting at most; beyond it new frames are refused as Busy.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 10_000)]
+    public int QueueCapacity { get; set; } = 64;
+}

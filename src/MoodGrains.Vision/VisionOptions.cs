@@ -1,0 +1,150 @@
+namespace MoodGrains.Vision;
+
+public enum FaceDetectorKind
+{
+    /// <summary>BlazeFace (MediaPipe) converted to ONNX: about a millisecond per frame, finds several faces.</summary>
+    BlazeFace = 0,
+
+    /// <summary>OpenCV's Haar cascade from Debian's opencv-data: slower, kept as a fallback without ONNX detection.</summary>
+    Haar = 1,
+}
+
+public enum EmotionModelKind
+{
+    /// <summary>oarriaga's mini-Xception (64x64 gray) alone.</summary>
+    Xception = 0,
+
+    /// <summary>face-api's FaceExpressionNet (112x112 RGB) alone.</summary>
+    FaceApi = 1,
+
+    /// <summary>Logistic regression over both models' flip-averaged probabilities (weights in <see cref="VisionOptions.EnsembleFile"/>).</summary>
+    Ensemble = 2,
+}
+
+/// <summary>Configuration of <see cref="FrameAnalyzer"/>; bind from the "Vision" section and call <see cref="Validate"/> at start-up.</summary>
+public sealed class VisionOptions
+{
+    public const string SectionName = "Vision";
+
+    /// <summary>Folder holding the ONNX files and the ensemble weights (the repository's <c>models/</c>).</summary>
+    public string ModelDirectory { get; set; } = "models";
+
+    public FaceDetectorKind Detector { get; set; } = FaceDetectorKind.BlazeFace;
+
+    /// <summary>
+    /// BlazeFace variant: <c>blazeface.onnx</c> (256x256; finds every face in our group photos) or <c>blazeface-front.onnx</c>
+    /// (128x128, faster, but only for faces filling a good part of the frame).
+    /// </summary>
+    public string BlazeFaceFile { get; set; } = "blazeface.onnx";
+
+    public string HaarCascadePath { get; set; } = "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml";
+
+    public EmotionModelKind EmotionModel { get; set; } = EmotionModelKind.Ensemble;
+
+    /// <summary>Average each face with its mirror image (ignored by the ensemble, which always uses both).</summary>
+    public bool FlipAveraging { get; set; } = true;
+
+    public string XceptionFile { get; set; } = "emotion-xception.onnx";
+
+    public string FaceApiFile { get; set; } = "face-expression.onnx";
+
+    public string EnsembleFile { get; set; } = "emotion-ensemble.json";
+
+    /// <summary>Frames bigger than this are refused unread.</summary>
+    public int MaxPayloadBytes { get; set; } = 512 * 1024;
+
+    /// <summary>Width x height limit checked on the header before decoding (decompression bombs).</summary>
+    public long MaxPixels { get; set; } = 4096L * 4096;
+
+    /// <summary>Faces classified per frame; more are dropped (lowest detection score first) and flagged.</summary>
+    public int MaxFaces { get; set; } = 8;
+
+    public float MinDetectionScore { get; set; } = 0.6f;
+
+    /// <summary>Boxes overlapping more than this (intersection over union) are merged.</summary>
+    public float NmsIouThreshold { get; set; } = 0.3f;
+
+    /// <summary>Faces narrower than this many frame pixels are ignored (too small to read an expression).</summary>
+    public int MinFaceSize { get; set; } = 24;
+
+    /// <summary>
+    /// The square crop handed to the classifier, as a multiple of the detected box's longer side. The detector's box
+    /// runs from brows to chin; FER-2013 crops also show the forehead and the sides of the head.
+    /// </summary>
+    public float FaceCropScale { get; set; } = 1.25f;
+
+    /// <summary>ONNX Runtime threads per inference call. 1 suits many concurrent callers (one call per core).</summary>
+    public int IntraOpThreads { get; set; } = 1;
+
+    public string ResolvePath(string file) => Path.IsPathRooted(file) ? file : Path.Combine(ModelDirectory, file);
+
+    /// <summary>Every problem with these settings, each a sentence naming the setting; empty when valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        void Check(bool ok, string message)
+        {
+            if (!ok)
+            {
+                errors.Add(message);
+            }
+        }
+
+        Check(!string.IsNullOrWhiteSpace(ModelDirectory), "Vision:ModelDirectory must name the folder holding the ONNX models.");
+        Check(Enum.IsDefined(Detector), $"Vision:Detector must be one of {string.Join(", ", Enum.GetNames<FaceDetectorKind>())}.");
+        Check(Enum.IsDefined(EmotionModel), $"Vision:EmotionModel must be one of {string.Join(", ", Enum.GetNames<EmotionModelKind>())}.");
+        Check(MaxPayloadBytes is > 0 and <= 64 * 1024 * 1024, "Vision:MaxPayloadBytes must be between 1 byte and 64 MB.");
+        Check(MaxPixels is >= 64 * 64 and <= 100_000_000, "Vision:MaxPixels must be between 4096 and 100 million.");
+        Check(MaxFaces is >= 1 and <= 64, "Vision:MaxFaces must be between 1 and 64.");
+        Check(MinDetectionScore is > 0 and < 1, "Vision:MinDetectionScore must be between 0 and 1 (exclusive).");
+        Check(NmsIouThreshold is > 0 and < 1, "Vision:NmsIouThreshold must be between 0 and 1 (exclusive).");
+        Check(MinFaceSize is >= 8 and <= 4096, "Vision:MinFaceSize must be between 8 and 4096 pixels.");
+        Check(FaceCropScale is >= 1 and <= 3, "Vision:FaceCropScale must be between 1 and 3.");
+        Check(IntraOpThreads is >= 1 and <= 64, "Vision:IntraOpThreads must be between 1 and 64.");
+        if (errors.Count > 0 || string.IsNullOrWhiteSpace(ModelDirectory))
+        {
+            return errors;
+        }
+
+        void CheckFile(string setting, string path)
+        {
+            Check(File.Exists(path), $"Vision:{setting} points to '{Path.GetFullPath(path)}', which does not exist.");
+        }
+
+        if (Detector == FaceDetectorKind.BlazeFace)
+        {
+            CheckFile(nameof(BlazeFaceFile), ResolvePath(BlazeFaceFile));
+        }
+        else
+        {
+            CheckFile(nameof(HaarCascadePath), HaarCascadePath);
+        }
+
+        if (EmotionModel != EmotionModelKind.FaceApi)
+        {
+            CheckFile(nameof(XceptionFile), ResolvePath(XceptionFile));
+        }
+
+        if (EmotionModel != EmotionModelKind.Xception)
+        {
+            CheckFile(nameof(FaceApiFile), ResolvePath(FaceApiFile));
+        }
+
+        if (EmotionModel == EmotionModelKind.Ensemble)
+        {
+            CheckFile(nameof(EnsembleFile), ResolvePath(EnsembleFile));
+        }
+
+        return errors;
+    }
+
+    /// <summary>Throws one exception listing every problem, for start-up.</summary>
+    public void ThrowIfInvalid()
+    {
+        var errors = Validate();
+        if (errors.Count > 0)
+        {
+            throw new InvalidOperationException("Invalid vision settings: " + string.Join(" ", errors));
+        }
+    }
+}

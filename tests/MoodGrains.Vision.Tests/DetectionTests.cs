@@ -1,0 +1,46 @@
+using MoodGrains.Testing;
+using Xunit.Abstractions;
+
+namespace MoodGrains.Vision.Tests;
+
+[Collection(VisionCollection.Name)]
+public sealed class DetectionTests(VisionFixture fixture, ITestOutputHelper output)
+{
+    [SharedDataTheory]
+    [InlineData("angry.jpg")]
+    [InlineData("disgusted.jpg")]
+    [InlineData("fearful.jpg")]
+    [InlineData("happy.jpg")]
+    [InlineData("neutral.jpg")]
+    [InlineData("sad.jpg")]
+    [InlineData("surprised.jpg")]
+    public void Finds_the_one_face_in_each_single_face_photo(string photo)
+    {
+        var result = fixture.Analyzer.Analyze(File.ReadAllBytes(TestImages.Photo(photo)));
+
+        output.WriteLine($"{photo}: {result.Status}, {string.Join("; ", result.Faces.Select(f => $"{f.Box} score {f.DetectionScore:F2} {f.Emotions.Dominant}"))}");
+        Assert.Equal(FrameStatus.Ok, result.Status);
+        Assert.Single(result.Faces);
+    }
+
+    // Faces counted by eye: people facing the camera with both eyes visible.
+    [SharedDataTheory]
+    [InlineData("bbt1.jpg", 4)]
+    [InlineData("bbt2.jpg", 2)]
+    [InlineData("bbt3.jpg", 5)]
+    [InlineData("bbt4.jpg", 6)]
+    [InlineData("bbt5.jpg", 5)]
+    public void Finds_every_face_in_group_photos(string photo, int faces)
+    {
+        var bytes = File.ReadAllBytes(TestImages.Photo(photo));
+        var options = VisionFixture.DefaultOptions();
+        options.MaxPayloadBytes = bytes.Length; // these photos are larger than a webcam frame
+        using var analyzer = new FrameAnalyzer(options);
+
+        var result = analyzer.Analyze(bytes);
+
+        output.WriteLine($"{photo}: {result.Status} {result.Width}x{result.Height}, {result.Faces.Count} faces: {string.Join("; ", result.Faces.Select(f => $"{f.Box} {f.DetectionScore:F2}"))}");
+        Assert.Equal(FrameStatus.Ok, result.Status);
+        Assert.InRange(result.Faces.Count, faces, faces + 1);
+    }
+}

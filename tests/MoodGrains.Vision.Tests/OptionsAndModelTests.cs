@@ -1,0 +1,92 @@
+using MoodGrains.Vision.Classification;
+using MoodGrains.Vision.Detection;
+
+namespace MoodGrains.Vision.Tests;
+
+public sealed class OptionsAndModelTests
+{
+    [Fact]
+    public void The_shipped_defaults_are_valid_against_the_repository_models()
+    {
+        Assert.Empty(VisionFixture.DefaultOptions().Validate());
+    }
+
+    [Fact]
+    public void Validation_names_each_bad_setting()
+    {
+        var options = VisionFixture.DefaultOptions();
+        options.MaxFaces = 0;
+        options.MaxPayloadBytes = -1;
+        options.FaceCropScale = 0.5f;
+
+        var errors = options.Validate();
+
+        Assert.Contains(errors, e => e.Contains("MaxFaces", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("MaxPayloadBytes", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("FaceCropScale", StringComparison.Ordinal));
+        Assert.Throws<InvalidOperationException>(() => new FrameAnalyzer(options));
+    }
+
+    [Fact]
+    public void A_missing_model_file_is_named_in_the_error()
+    {
+        var options = VisionFixture.DefaultOptions();
+        options.XceptionFile = "no-such-model.onnx";
+
+        var error = Assert.Single(options.Validate());
+
+        Assert.Contains("no-such-model.onnx", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("emotion-xception.onnx", 64, 1)]
+    [InlineData("face-expression.onnx", 112, 3)]
+    [InlineData("blazeface-front.onnx", 128, 3)]
+    [InlineData("blazeface.onnx", 256, 3)]
+    public void Each_model_loads_with_its_documented_input(string file, int size, int channels)
+    {
+        using var model = new Imaging.OnnxModel(Path.Combine(VisionFixture.ModelDirectory, file), 1);
+
+        Assert.Equal(channels, model.InputShape[1]);
+        Assert.Equal(size, model.InputShape[2]);
+        Assert.Equal(size, model.InputShape[3]);
+    }
+
+    [Fact]
+    public void The_ensemble_file_loads_with_seven_classes_over_fourteen_features()
+    {
+        var model = EnsembleModel.Load(Path.Combine(VisionFixture.ModelDirectory, "emotion-ensemble.json"));
+
+        Assert.Equal(7, model.Weights.Length);
+        Assert.All(model.Weights, w => Assert.Equal(14, w.Length));
+        var p = model.Predict([0.1f, 0, 0, 0.8f, 0, 0, 0.1f], [0.1f, 0, 0, 0.7f, 0.1f, 0, 0.1f]);
+        Assert.Equal(1f, p.Sum(), 3);
+        Assert.Equal(3, Array.IndexOf(p, p.Max())); // happy by both models stays happy
+    }
+
+    [Fact]
+    public void Anchors_follow_the_two_grids()
+    {
+        var anchors = BlazeFaceDetector.CreateAnchors(128);
+
+        Assert.Equal(896 * 2, anchors.Length);
+        Assert.Equal((4f, 4f), (anchors[0], anchors[1]));       // first cell of the 16x16 grid (stride 8)
+        Assert.Equal((8f, 8f), (anchors[1024], anchors[1025])); // first cell of the 8x8 grid (stride 16)
+    }
+
+    [Fact]
+    public void Weighted_suppression_merges_overlapping_boxes_and_keeps_separate_ones()
+    {
+        var merged = NonMaximumSuppression.Weighted(
+        [
+            new(new FaceBox(10, 10, 100, 100), 0.9f),
+            new(new FaceBox(14, 10, 100, 100), 0.6f),
+            new(new FaceBox(300, 10, 100, 100), 0.7f),
+        ], 0.3f);
+
+        Assert.Equal(2, merged.Count);
+        Assert.Equal(0.9f, merged[0].Score);
+        Assert.InRange(merged[0].Box.X, 10.5f, 13.5f);
+        Assert.Equal(300f, merged[1].Box.X);
+    }
+}
