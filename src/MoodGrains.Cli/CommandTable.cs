@@ -9,6 +9,7 @@ internal static class CommandTable
         new DbMigrateCommand(),
         new DbStatusCommand(),
         new CatalogImportCommand(),
+        new CatalogLearnCommand(),
         new BenchFailoverCommand(),
         new BenchRecsCommand(),
         new EvalRecsCommand(),

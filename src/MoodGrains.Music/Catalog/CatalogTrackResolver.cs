@@ -31,6 +31,11 @@ public sealed partial class CatalogTrackResolver(
             return "spotify:track:" + track.SpotifyId;
         }
 
+        if (!_provider.IsEnabled)
+        {
+            return null;
+        }
+
         var cached = await _resolutions.GetAsync(trackId, _provider.Name, cancellationToken);
         if (cached is not null && (cached.ProviderUri is not null || _timeProvider.GetUtcNow() - cached.ResolvedAt < NotFoundRetention))
         {

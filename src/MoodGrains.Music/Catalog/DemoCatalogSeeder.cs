@@ -21,6 +21,7 @@ public sealed partial class DemoCatalogSeeder(CatalogImporter importer, TrackRep
 
     public async Task<ImportReport?> SeedIfEmptyAsync(string path, CancellationToken cancellationToken)
     {
+        await using var catalogLock = await _tracks.LockCatalogAsync(cancellationToken);
         var count = await _tracks.CountAsync(cancellationToken);
         if (count > 0)
         {

@@ -29,7 +29,8 @@ public static class MusicExtensions
         services.TryAddSingleton<SpotifyTokenRepository>();
         services.TryAddSingleton<CatalogImporter>();
         services.TryAddSingleton<DemoCatalogSeeder>();
-        services.TryAddSingleton<CatalogTrackResolver>();
+        // Transient: it holds the typed Spotify HttpClient, which must not be captured by a singleton.
+        services.TryAddTransient<CatalogTrackResolver>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrackFeatureSource, LearnedMoodFeatureSource>());
 
         // Tokens are encrypted with the Data Protection key ring. Silos on one machine share the default key folder;

@@ -20,6 +20,9 @@ public sealed class TrackRepository(NpgsqlDataSource dataSource)
         "track_id, spotify_id, title, artists, album, duration_ms, popularity, genres, tags, valence, energy, danceability, acousticness, tempo, " +
         "valence_source, energy_source, danceability_source, acousticness_source, tempo_source, tags_source";
 
+    // "MGCATLOG" as a number; distinct from the migrator's lock.
+    private const long CatalogLockKey = 0x4D474341544C4F47;
+
     private readonly NpgsqlDataSource _dataSource = dataSource;
 
     public async Task<IReadOnlyList<UpsertResult>> UpsertAsync(IReadOnlyList<CatalogTrackInput> tracks, CancellationToken cancellationToken)
@@ -61,6 +64,26 @@ public sealed class TrackRepository(NpgsqlDataSource dataSource)
 
         await transaction.CommitAsync(cancellationToken);
         return results;
+    }
+
+    /// <summary>
+    /// Holds a PostgreSQL advisory lock until disposed, so that silos starting together don't seed the
+    /// catalogue twice at the same time (the second would only report every row as a conflict).
+    /// </summary>
+    public async Task<IAsyncDisposable> LockCatalogAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = new NpgsqlCommand($"SELECT pg_advisory_lock({CatalogLockKey})", connection);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return new CatalogLock(connection);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     public async Task<long> CountAsync(CancellationToken cancellationToken)
@@ -250,5 +273,22 @@ public sealed class TrackRepository(NpgsqlDataSource dataSource)
             SELECT (SELECT track_id FROM by_id), (SELECT track_id FROM by_name), (SELECT track_id FROM inserted),
                 (SELECT track_id FROM tracks WHERE lower(title) = lower($3) AND lower(artists[1]) = lower(($4::text[])[1]) LIMIT 1)
             """;
+    }
+
+    private sealed class CatalogLock(NpgsqlConnection connection) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await using var command = new NpgsqlCommand($"SELECT pg_advisory_unlock({CatalogLockKey})", connection);
+                await command.ExecuteNonQueryAsync();
+            }
+            finally
+            {
+                // Closing the session releases the lock even if the unlock failed.
+                await connection.DisposeAsync();
+            }
+        }
     }
 }

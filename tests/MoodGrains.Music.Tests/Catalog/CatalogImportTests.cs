@@ -118,6 +118,21 @@ public sealed class CatalogImportTests(PostgresFixture postgres)
             "OR tempo_source IS DISTINCT FROM 'editorial' OR cardinality(tags) = 0"));
     }
 
+    [Fact]
+    public async Task Silos_starting_together_seed_the_demo_catalogue_once()
+    {
+        await using var db = await _postgres.CreateDatabaseAsync();
+        DemoCatalogSeeder NewSeeder() => new(new CatalogImporter(db.Tracks), db.Tracks,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<DemoCatalogSeeder>.Instance);
+
+        var reports = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => NewSeeder().SeedIfEmptyAsync(default))));
+
+        var seeded = Assert.Single(reports, r => r is not null);
+        Assert.Equal(2, reports.Count(r => r is null));
+        Assert.Empty(seeded!.Conflicts);
+        Assert.Equal(seeded.Inserted, await db.Tracks.CountAsync(default));
+    }
+
     private static int CountDataRows(string path)
     {
         using var reader = new StreamReader(path);
