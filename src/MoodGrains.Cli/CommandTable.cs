@@ -15,5 +15,6 @@ internal static class CommandTable
         new FitContentCommand(),
         new EvalFerCommand(),
         new BenchVisionCommand(),
+        new LoadCommand(),
     ];
 }
