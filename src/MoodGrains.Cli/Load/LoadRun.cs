@@ -49,7 +49,7 @@ internal sealed class LoadRun(LoadSettings settings)
 
             // One awaited frame each first, outside the numbers: it activates user grains and warms the models.
             progress("warming up (one frame per member)");
-            await Task.WhenAll(members.Select(m => WarmUpAsync(m, cancellationToken)));
+            await Parallel.ForEachAsync(members, new ParallelOptions { MaxDegreeOfParallelism = settings.SetupParallelism, CancellationToken = cancellationToken }, WarmUpAsync);
 
             progress($"sending {settings.Fps:0.##} fps from {members.Count} members for {settings.Seconds} s");
             _measuring = true;
@@ -163,14 +163,26 @@ internal sealed class LoadRun(LoadSettings settings)
         }
     }
 
-    private async Task WarmUpAsync(SimulatedMember member, CancellationToken cancellationToken)
+    private async ValueTask WarmUpAsync(SimulatedMember member, CancellationToken cancellationToken)
     {
         try
         {
-            var outcome = await member.Connection.InvokeAsync<FrameOutcomeDto>("SendFrame", member.Frame, cancellationToken);
-            if (outcome.Mood is null)
+            for (var attempt = 1; ; attempt++)
             {
-                throw new LoadSetupException($"the warm-up frame of member {member.Index} gave {outcome.Status}: {outcome.Detail}");
+                var outcome = await member.Connection.InvokeAsync<FrameOutcomeDto>("SendFrame", member.Frame, cancellationToken);
+                if (outcome.Mood is not null)
+                {
+                    return;
+                }
+
+                // Busy only says the server's queue is full (another client may be loading it too); a frame without a
+                // usable face means the --frames photos are wrong, which would make every latency meaningless.
+                if (outcome.Status != "Busy" || attempt == 10)
+                {
+                    throw new LoadSetupException($"the warm-up frame of member {member.Index} gave {outcome.Status}: {outcome.Detail}");
+                }
+
+                await Task.Delay(200 * attempt, cancellationToken);
             }
         }
         catch (Exception e) when (e is Microsoft.AspNetCore.SignalR.HubException or InvalidOperationException)
