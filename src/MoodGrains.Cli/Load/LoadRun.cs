@@ -193,25 +193,29 @@ internal sealed class LoadRun(LoadSettings settings)
 
     private async Task SendLoopAsync(SimulatedMember member, double stopAtMs, CancellationToken cancellationToken)
     {
-        // Members start at random points of the period, as independent browsers would, not all in the same instant.
-        await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * settings.Period.TotalMilliseconds), cancellationToken);
-        using var timer = new PeriodicTimer(settings.Period);
-        do
+        // The run ends on time even when the period is long: waiting for a tick past the end would stretch it.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        stop.CancelAfter(TimeSpan.FromMilliseconds(Math.Max(0, stopAtMs - NowMs)));
+        try
         {
-            if (NowMs >= stopAtMs)
+            // Members start at random points of the period, as independent browsers would, not all in the same instant.
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * settings.Period.TotalMilliseconds), stop.Token);
+            using var timer = new PeriodicTimer(settings.Period);
+            do
             {
-                break;
-            }
+                if (member.InFlight is { IsCompleted: false })
+                {
+                    Count(ref _framesSkipped);
+                    continue;
+                }
 
-            if (member.InFlight is { IsCompleted: false })
-            {
-                Count(ref _framesSkipped);
-                continue;
+                member.InFlight = SendFrameAsync(member, cancellationToken);
             }
-
-            member.InFlight = SendFrameAsync(member, cancellationToken);
+            while (await timer.WaitForNextTickAsync(stop.Token));
         }
-        while (await timer.WaitForNextTickAsync(cancellationToken));
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+        }
     }
 
     private async Task SendFrameAsync(SimulatedMember member, CancellationToken cancellationToken)
