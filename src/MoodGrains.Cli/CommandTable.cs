@@ -16,5 +16,6 @@ internal static class CommandTable
         new FitContentCommand(),
         new EvalFerCommand(),
         new BenchVisionCommand(),
+        new LoadCommand(),
     ];
 }
