@@ -28,6 +28,7 @@ public sealed partial class FrameInferencePool : BackgroundService
     private readonly TimeProvider _clock;
     private readonly ILogger<FrameInferencePool> _logger;
     private readonly int _workers;
+    private readonly TimeSpan _maxQueueWait;
 
     public FrameInferencePool(FrameAnalyzer analyzer, IGrainFactory grains, IOptions<InferenceOptions> options, TimeProvider clock, ILogger<FrameInferencePool> logger)
     {
@@ -36,6 +37,7 @@ public sealed partial class FrameInferencePool : BackgroundService
         _clock = clock;
         _logger = logger;
         _workers = options.Value.Workers > 0 ? options.Value.Workers : Environment.ProcessorCount;
+        _maxQueueWait = options.Value.MaxQueueWait;
         _queue = Channel.CreateBounded<Job>(new BoundedChannelOptions(options.Value.QueueCapacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
@@ -45,7 +47,7 @@ public sealed partial class FrameInferencePool : BackgroundService
 
     public Task<FrameOutcome> SubmitAsync(string userId, byte[] frame)
     {
-        var job = new Job(userId, frame, _clock.GetUtcNow(), new TaskCompletionSource<FrameOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var job = new Job(userId, frame, _clock.GetUtcNow(), _clock.GetTimestamp(), new TaskCompletionSource<FrameOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
         return _queue.Writer.TryWrite(job)
             ? job.Completion.Task
             : Task.FromResult(new FrameOutcome("Busy", 0, "The server is busy; this frame was skipped.", null, 0, 0, 0));
@@ -72,6 +74,13 @@ public sealed partial class FrameInferencePool : BackgroundService
 
     private async Task<FrameOutcome> ProcessAsync(Job job)
     {
+        // A frame that waited longer than its usefulness is dropped unread: the next frame is already on its way,
+        // and analysing stale frames is how an overloaded server turns a short burst into seconds of lag.
+        if (_clock.GetElapsedTime(job.EnqueuedAt) > _maxQueueWait)
+        {
+            return new FrameOutcome("Busy", 0, "The server is busy; this frame was skipped.", null, 0, 0, 0);
+        }
+
         var analysis = _analyzer.Analyze(job.Frame);
         var t = analysis.Timings;
         if (!analysis.Succeeded)
@@ -109,7 +118,7 @@ public sealed partial class FrameInferencePool : BackgroundService
     [LoggerMessage(Level = LogLevel.Error, Message = "A frame from user {UserId} failed unexpectedly")]
     private partial void LogFrameFailed(Exception exception, string userId);
 
-    private sealed record Job(string UserId, byte[] Frame, DateTimeOffset ReceivedAt, TaskCompletionSource<FrameOutcome> Completion);
+    private sealed record Job(string UserId, byte[] Frame, DateTimeOffset ReceivedAt, long EnqueuedAt, TaskCompletionSource<FrameOutcome> Completion);
 }
 
 /// <summary>The inference worker pool. Bound from <c>MoodGrains:Inference</c>.</summary>
@@ -121,7 +130,11 @@ public sealed class InferenceOptions
     [System.ComponentModel.DataAnnotations.Range(0, 64)]
     public int Workers { get; set; }
 
-    /// <summary>Frames waiting at most; beyond it new frames are refused as Busy.</summary>
+    /// <summary>Frames waiting at most; beyond it new frames are refused as Busy at once.</summary>
     [System.ComponentModel.DataAnnotations.Range(1, 10_000)]
-    public int QueueCapacity { get; set; } = 64;
+    public int QueueCapacity { get; set; } = 16;
+
+    /// <summary>A frame that waited longer than this is skipped unread (at 2 fps the next one is 500 ms behind it).</summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
+    public TimeSpan MaxQueueWait { get; set; } = TimeSpan.FromMilliseconds(150);
 }
