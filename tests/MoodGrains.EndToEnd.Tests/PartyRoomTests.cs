@@ -32,6 +32,8 @@ public sealed class PartyRoomTests(PostgresFixture fixture, ITestOutputHelper ou
         Person[] everyone = [ann, bob, cy];
         try
         {
+            await ann.ScreenshotAsync(Artifacts, "landing-desktop");
+            await cy.ScreenshotAsync(Artifacts, "landing-phone");
             await ann.Page.ClickAsync("#create-room");
             await ann.WaitForAsync("() => !!moodgrains.roomCode");
             var code = await ann.EvalAsync<string>("() => moodgrains.roomCode");
@@ -97,7 +99,7 @@ public sealed class PartyRoomTests(PostgresFixture fixture, ITestOutputHelper ou
 
             var spreads = await MeasurePlayheadSpreadAsync(everyone, rounds: 10);
             var sorted = spreads.Order().ToArray();
-            output.WriteLine($"Playhead spread across {everyone.Length} pages at one server time, {sorted.Length} rounds: " +
+            output.WriteLine($"Playhead spread across {everyone.Length} pages at one instant, {sorted.Length} rounds: " +
                 $"median {sorted[sorted.Length / 2]:F1} ms, max {sorted[^1]:F1} ms");
             foreach (var person in everyone)
             {
@@ -128,16 +130,17 @@ public sealed class PartyRoomTests(PostgresFixture fixture, ITestOutputHelper ou
     }
 
     /// <summary>
-    /// Each page reads its playhead when its own clock estimate reaches one agreed server time; the result is
-    /// extrapolated to that exact time to remove timer jitter. The spread is max - min across pages.
+    /// The browsers run on one machine and so share the real clock, which serves as the true reference: each page
+    /// reads its playhead (placed through its own server-clock estimate) at one agreed local instant, extrapolated to
+    /// that exact instant to remove timer jitter. The spread is max - min across pages.
     /// </summary>
     private static async Task<List<double>> MeasurePlayheadSpreadAsync(Person[] people, int rounds)
     {
-        const string readAt = "t => new Promise(r => setTimeout(() => r(moodgrains.playheadAtServer(t)), Math.max(0, t - moodgrains.serverNow())))";
+        const string readAt = "t => new Promise(r => setTimeout(() => r(moodgrains.playheadAtClient(t)), Math.max(0, t - moodgrains.clientNow())))";
         var spreads = new List<double>();
         for (var i = 0; i < rounds; i++)
         {
-            var at = await people[0].EvalAsync<double>("() => moodgrains.serverNow()") + 400;
+            var at = await people[0].EvalAsync<double>("() => moodgrains.clientNow()") + 400;
             var positions = await Task.WhenAll(people.Select(p => p.EvalAsync<double>(readAt, at)));
             spreads.Add(positions.Max() - positions.Min());
         }

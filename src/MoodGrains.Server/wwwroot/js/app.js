@@ -34,6 +34,14 @@ window.moodgrains = {
     const position = playhead.positionMs();
     return playhead.playing ? position + (serverMs - serverNow) : position;
   },
+  // Pages on one machine share the real clock: reading every page at one local instant shows how far apart their
+  // server-clock estimates put the track (the loopback sync measurement).
+  clientNow: () => clock.clientNow(),
+  playheadAtClient: clientMs => {
+    const clientNow = clock.clientNow();
+    const position = playhead.positionMs();
+    return playhead.playing ? position + (clientMs - clientNow) : position;
+  },
   get clockOffsetMs() { return clock.offsetMs; },
   get clockRttMs() { return clock.rttMs; },
   get roomCode() { return state.roomCode; },
@@ -227,10 +235,12 @@ function setMemberMood(li, mood) {
     delete li.dataset.dominant;
     return;
   }
-  span.textContent = `${mood.dominant.toLowerCase()} ${Math.round(mood.scores.probabilities[emotionIndex(mood.dominant)] * 100)}%`;
+  span.textContent = `${feeling(mood.dominant)} ${Math.round(mood.scores.probabilities[emotionIndex(mood.dominant)] * 100)}%`;
   li.dataset.dominant = mood.dominant;
 }
 
+const adjectives = { Angry: 'angry', Disgust: 'disgusted', Fear: 'fearful', Happy: 'happy', Sad: 'sad', Surprise: 'surprised', Neutral: 'neutral' };
+const feeling = name => adjectives[name] ?? String(name).toLowerCase();
 const emotions = ['Angry', 'Disgust', 'Fear', 'Happy', 'Sad', 'Surprise', 'Neutral'];
 const emotionIndex = name => emotions.indexOf(name);
 
@@ -274,7 +284,7 @@ function renderMood(mood, sample) {
   state.moodUpdates++;
   const line = $('room-mood');
   if (mood.confidence > 0) {
-    line.textContent = `Room feels ${mood.dominant.toLowerCase()} · valence ${mood.point.valence.toFixed(2)}, arousal ${mood.point.arousal.toFixed(2)} · disagreement ${mood.disagreement.toFixed(2)}`;
+    line.textContent = `Room feels ${feeling(mood.dominant)} · valence ${mood.point.valence.toFixed(2)}, arousal ${mood.point.arousal.toFixed(2)} · disagreement ${mood.disagreement.toFixed(2)}`;
     line.dataset.dominant = mood.dominant;
   }
   if (sample) chart.addRoom(Date.parse(sample.at), sample.point);
@@ -318,7 +328,7 @@ function showCameraStatus(outcome, error) {
   if (error) { status.textContent = `Frame not sent: ${error.message ?? error}`; return; }
   status.dataset.status = outcome.status;
   status.textContent = outcome.status === 'Ok' && outcome.mood
-    ? `You look ${outcome.mood.dominant.toLowerCase()} (${state.framesSent} frames sent)`
+    ? `You look ${feeling(outcome.mood.dominant)} (${state.framesSent} frames sent)`
     : `${outcome.status}${outcome.detail ? ': ' + outcome.detail : ''} (${state.framesSent} frames sent)`;
 }
 
