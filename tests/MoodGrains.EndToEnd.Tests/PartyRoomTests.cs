@@ -111,6 +111,12 @@ public sealed class PartyRoomTests(PostgresFixture fixture, ITestOutputHelper ou
             // Generous for a loaded CI machine; the measured number is printed above.
             Assert.True(sorted[^1] <= 250, $"Playheads disagreed by {sorted[^1]:F1} ms");
 
+            // A reload is a reconnect: the page resumes its room and gets the full state back.
+            await cy.Page.ReloadAsync();
+            await cy.WaitForAsync("p => moodgrains.roomCode === p.code && moodgrains.room?.nowPlaying?.entry.entryId === p.entry",
+                new { code, entry = await ann.EvalAsync<string>("() => moodgrains.room.nowPlaying.entry.entryId") });
+            Assert.Equal(titles[0], await cy.Page.InnerTextAsync("#np-title"));
+
             // A guest's host-only action is refused by the server, explained on the page, and changes nothing.
             var playing = await ann.EvalAsync<string>("() => moodgrains.room.nowPlaying.entry.entryId");
             await bob.Page.ClickAsync("#skip");
