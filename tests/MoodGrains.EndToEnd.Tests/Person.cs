@@ -1,0 +1,61 @@
+using Microsoft.Playwright;
+
+namespace MoodGrains.EndToEnd.Tests;
+
+/// <summary>
+/// One person at the party: their own Chromium process (the fake camera file is per process, so each face needs
+/// one), one page on the MoodGrains server.
+/// </summary>
+internal sealed class Person : IAsyncDisposable
+{
+    private static readonly string[] BrowserArgs =
+    [
+        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+    ];
+
+    private readonly IBrowser _browser;
+
+    private Person(string name, IBrowser browser, IPage page)
+    {
+        Name = name;
+        _browser = browser;
+        Page = page;
+    }
+
+    public string Name { get; }
+
+    public IPage Page { get; }
+
+    public static async Task<Person> OpenAsync(IPlaywright playwright, Uri server, string name, string webcamClip, ViewportSize viewport)
+    {
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = [.. BrowserArgs, "--use-file-for-fake-video-capture=" + webcamClip],
+        });
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = viewport, BaseURL = server.ToString() });
+        await context.GrantPermissionsAsync(["camera"]);
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(60_000);
+        await page.GotoAsync("/");
+        await page.WaitForSelectorAsync("body[data-ready='true']");
+        await page.FillAsync("#display-name", name);
+        return new Person(name, browser, page);
+    }
+
+    public Task<T> EvalAsync<T>(string expression, object? arg = null) => Page.EvaluateAsync<T>(expression, arg);
+
+    /// <summary>Waits until a JavaScript predicate over the page's state holds.</summary>
+    public Task WaitForAsync(string predicate, object? arg = null) =>
+        Page.WaitForFunctionAsync(predicate, arg, new PageWaitForFunctionOptions { PollingInterval = 100 });
+
+    public async Task ScreenshotAsync(string folder, string label)
+    {
+        Directory.CreateDirectory(folder);
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, label + ".png"), FullPage = true });
+    }
+
+    public async ValueTask DisposeAsync() => await _browser.CloseAsync();
+}
