@@ -1,6 +1,7 @@
 using System.Net;
 using MoodGrains.Abstractions.Rooms;
 using MoodGrains.Testing;
+using Npgsql;
 
 namespace MoodGrains.Server.Tests;
 
@@ -9,9 +10,13 @@ namespace MoodGrains.Server.Tests;
 public sealed class RoomLifecycleTests(ServersFixture servers) : IAsyncLifetime
 {
     private SiloProcess _silo = null!;
+    private string _database = null!;
 
-    public async Task InitializeAsync() =>
-        _silo = await SiloProcess.StartAsync(await servers.Postgres.CreateDatabaseAsync("rooms"), clusterId: "rooms");
+    public async Task InitializeAsync()
+    {
+        _database = await servers.Postgres.CreateDatabaseAsync("rooms");
+        _silo = await SiloProcess.StartAsync(_database, clusterId: "rooms");
+    }
 
     public async Task DisposeAsync() => await _silo.DisposeAsync();
 
@@ -36,6 +41,39 @@ public sealed class RoomLifecycleTests(ServersFixture servers) : IAsyncLifetime
         // The host left, so the longest-present member holds the room again.
         Assert.Equal(host.Session.UserId, left.HostUserId);
         Assert.True(left.Version > joined.Version);
+    }
+
+    [Fact]
+    public async Task Rooms_and_their_members_are_recorded_in_the_rooms_and_users_tables()
+    {
+        using var host = await HttpRooms.SignInAsync(_silo);
+        using var guest = await HttpRooms.SignInAsync(_silo);
+        var room = await HttpRooms.ReadRoomAsync(await host.CreateAsync("Ann"));
+        await HttpRooms.ReadRoomAsync(await guest.JoinAsync(room.Code, "Bob"));
+
+        await using var connection = new NpgsqlConnection(_database);
+        await connection.OpenAsync();
+        await using var rooms = new NpgsqlCommand("SELECT host_user_id, is_solo FROM rooms WHERE room_code = $1", connection);
+        rooms.Parameters.AddWithValue(room.Code);
+        await using (var reader = await rooms.ExecuteReaderAsync())
+        {
+            Assert.True(await reader.ReadAsync());
+            Assert.Equal(host.Session.UserId, reader.GetString(0));
+            Assert.False(reader.GetBoolean(1));
+        }
+
+        await using var users = new NpgsqlCommand("SELECT display_name FROM users WHERE user_id = ANY($1) ORDER BY display_name", connection);
+        users.Parameters.AddWithValue(new[] { host.Session.UserId, guest.Session.UserId });
+        var names = new List<string>();
+        await using (var reader = await users.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                names.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.Equal(["Ann", "Bob"], names);
     }
 
     [Fact]

@@ -47,3 +47,14 @@ public interface IListeningLog
 {
     Task RecordAsync(IReadOnlyList<ListeningRecord> records, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// The relational record of rooms and listeners (PostgreSQL <c>rooms</c> and <c>users</c>), beside the grains' own
+/// state: what reports, clean-up jobs and the recommender's training join against.
+/// </summary>
+public interface IRoomDirectory
+{
+    Task RoomOpenedAsync(string roomCode, string hostUserId, bool isSolo, CancellationToken cancellationToken);
+
+    Task MemberSeenAsync(string userId, string displayName, CancellationToken cancellationToken);
+}

@@ -19,6 +19,7 @@ public sealed partial class RoomGrain(
     IRoomRecommender recommender,
     ITrackCatalog catalog,
     IListeningLog listeningLog,
+    IRoomDirectory directory,
     IOptions<MoodOptions> moodOptions,
     TimeProvider clock,
     ILogger<RoomGrain> logger) : Grain, IRoomGrain, IRemindable
@@ -65,6 +66,8 @@ public sealed partial class RoomGrain(
             CreatedAt = Now,
         };
         await GrainFactory.GetGrain<IUserGrain>(hostUserId).SetCurrentRoomAsync(Code);
+        await directory.RoomOpenedAsync(Code, hostUserId, isSolo, CancellationToken.None);
+        await directory.MemberSeenAsync(hostUserId, name, CancellationToken.None);
         await RefillQueueAsync();
         return await CommitAsync();
     }
@@ -90,6 +93,7 @@ public sealed partial class RoomGrain(
 
         state.State.Members.Add(new RoomMember(userId, name, Now));
         await GrainFactory.GetGrain<IUserGrain>(userId).SetCurrentRoomAsync(Code);
+        await directory.MemberSeenAsync(userId, name, CancellationToken.None);
         return await CommitAsync();
     }
 

@@ -27,6 +27,7 @@ internal static class OrleansExtensions
         builder.Services.AddSingleton<ITrackCatalog, PostgresTrackCatalog>();
         builder.Services.AddSingleton<IListeningLog, PostgresListeningLog>();
         builder.Services.AddSingleton<IRoomRecommender, HybridRoomRecommender>();
+        builder.Services.AddSingleton<IRoomDirectory, PostgresRoomDirectory>();
 
         var postgres = builder.Configuration.GetSection(PostgresOptions.Section).Get<PostgresOptions>() ?? new PostgresOptions();
         var silo = builder.Configuration.GetSection(ClusterSiloOptions.Section).Get<ClusterSiloOptions>() ?? new ClusterSiloOptions();
