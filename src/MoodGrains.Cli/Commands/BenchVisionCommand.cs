@@ -96,7 +96,7 @@ internal sealed class BenchVisionCommand : ICliCommand
         var results = new List<Dictionary<string, object>>();
         foreach (var (width, height) in new[] { (320, 240), (640, 480) })
         {
-            var jpeg = MakeFrame(photo, width, height);
+            var jpeg = WebcamFrame.FromPhoto(photo, width, height, jpegQuality: 85);
             var check = analyzer.Analyze(jpeg);
             if (!check.Succeeded)
             {
@@ -172,29 +172,6 @@ internal sealed class BenchVisionCommand : ICliCommand
         Parallel.For(0, frames * threads, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken },
             _ => analyzer.Analyze(jpeg));
         return frames * threads / wall.Elapsed.TotalSeconds;
-    }
-
-    /// <summary>Centre-crops the photo to the frame's aspect ratio, scales it, and encodes it as a webcam would (JPEG q85).</summary>
-    private static byte[] MakeFrame(string photo, int width, int height)
-    {
-        using var source = Cv2.ImRead(photo, ImreadModes.Color);
-        var targetAspect = (double)width / height;
-        var cropWidth = source.Width;
-        var cropHeight = source.Height;
-        if ((double)source.Width / source.Height > targetAspect)
-        {
-            cropWidth = (int)(source.Height * targetAspect);
-        }
-        else
-        {
-            cropHeight = (int)(source.Width / targetAspect);
-        }
-
-        using var cropped = new Mat(source, new Rect((source.Width - cropWidth) / 2, (source.Height - cropHeight) / 2, cropWidth, cropHeight));
-        using var frame = new Mat();
-        Cv2.Resize(cropped, frame, new Size(width, height), 0, 0, InterpolationFlags.Area);
-        Cv2.ImEncode(".jpg", frame, out var jpeg, new ImageEncodingParam(ImwriteFlags.JpegQuality, 85));
-        return jpeg;
     }
 
     private static string? FindSharedPhoto(string name)

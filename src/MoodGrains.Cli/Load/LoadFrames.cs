@@ -1,4 +1,3 @@
-using OpenCvSharp;
 
 namespace MoodGrains.Cli.Load;
 
@@ -38,33 +37,6 @@ internal static class LoadFrames
             .ToList();
         var expressions = images.Where(f => ExpressionPhotos.Contains(Path.GetFileNameWithoutExtension(f), StringComparer.OrdinalIgnoreCase)).ToList();
         var chosen = expressions.Count == ExpressionPhotos.Length ? expressions : images;
-        return chosen.Select(f => (Path.GetFileNameWithoutExtension(f), Encode(f, width, height))).ToList();
-    }
-
-    private static byte[] Encode(string path, int width, int height)
-    {
-        using var source = Cv2.ImRead(path, ImreadModes.Color);
-        if (source.Empty())
-        {
-            throw new InvalidDataException($"{path} is not an image OpenCV can read.");
-        }
-
-        var targetAspect = (double)width / height;
-        var cropWidth = source.Width;
-        var cropHeight = source.Height;
-        if ((double)source.Width / source.Height > targetAspect)
-        {
-            cropWidth = (int)(source.Height * targetAspect);
-        }
-        else
-        {
-            cropHeight = (int)(source.Width / targetAspect);
-        }
-
-        using var cropped = new Mat(source, new Rect((source.Width - cropWidth) / 2, (source.Height - cropHeight) / 2, cropWidth, cropHeight));
-        using var frame = new Mat();
-        Cv2.Resize(cropped, frame, new Size(width, height), 0, 0, InterpolationFlags.Area);
-        Cv2.ImEncode(".jpg", frame, out var jpeg, new ImageEncodingParam(ImwriteFlags.JpegQuality, 80));
-        return jpeg;
+        return chosen.Select(f => (Path.GetFileNameWithoutExtension(f), WebcamFrame.FromPhoto(f, width, height, jpegQuality: 80))).ToList();
     }
 }

@@ -40,7 +40,7 @@ public sealed class PrismMock : IAsyncLifetime
         var prism = Path.Combine(mockDirectory, "node_modules", "@stoplight", "prism-cli", "dist", "index.js");
         if (!File.Exists(prism))
         {
-            await RunToEndAsync("npm", "ci --no-audit --no-fund", mockDirectory, TimeSpan.FromMinutes(8));
+            await Shell.RunAsync("npm", "ci --no-audit --no-fund", mockDirectory, TimeSpan.FromMinutes(8));
         }
 
         var port = FreePort.Next();
@@ -104,25 +104,6 @@ public sealed class PrismMock : IAsyncLifetime
         lock (_output)
         {
             _output.AppendLine(line);
-        }
-    }
-
-    private static async Task RunToEndAsync(string file, string arguments, string workingDirectory, TimeSpan timeout)
-    {
-        using var process = Process.Start(new ProcessStartInfo(file, arguments)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        }) ?? throw new InvalidOperationException($"{file} did not start.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cancellation = new CancellationTokenSource(timeout);
-        await process.WaitForExitAsync(cancellation.Token);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"'{file} {arguments}' failed ({process.ExitCode}): {await stderr}{await stdout}");
         }
     }
 }
