@@ -27,6 +27,9 @@ public sealed class ReconnectTests(ServersFixture servers)
 
         await silo.StopAsync();
         await silo.DisposeAsync();
+        // Only a reconnect after the old process is gone counts: during its graceful shutdown the client may briefly
+        // reconnect to it and be dropped again.
+        reconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var restarted = await SiloProcess.StartAsync(database, clusterId: "reconnect", httpPort: port);
         await reconnected.Task.WaitAsync(TimeSpan.FromSeconds(60));
 
