@@ -37,13 +37,16 @@ public sealed class ClusterTests(ServersFixture servers, ITestOutputHelper outpu
         using var viaA = await HttpRooms.SignInAsync(a);
         using var viaB = await HttpRooms.SignInAsync(b);
 
-        // Rooms are placed on either silo; make rooms until one lives on each, proving both serve grains.
+        // Rooms are placed on either silo; make rooms until one lives on each, proving both serve grains. Paced over
+        // up to 30 s: placement only spreads once each silo has seen the other in the membership table and its load.
         var rooms = new Dictionary<int, string>();
-        for (var i = 0; i < 40 && rooms.Count < 2; i++)
+        var placing = Stopwatch.StartNew();
+        while (rooms.Count < 2 && placing.Elapsed < TimeSpan.FromSeconds(30))
         {
             var code = (await HttpRooms.ReadRoomAsync(await viaA.CreateAsync("Ann"))).Code;
             var location = await viaB.LocationAsync(code);
             rooms.TryAdd(location.Contains($":{a.SiloPort}:", StringComparison.Ordinal) ? a.SiloPort : b.SiloPort, code);
+            await Task.Delay(100);
         }
 
         Assert.Equal(2, rooms.Count);
