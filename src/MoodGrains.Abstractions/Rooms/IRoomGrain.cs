@@ -68,6 +68,13 @@ public interface IRoomGrain : IGrainWithStringKey
     [Alias("SetPolicy")]
     Task<RoomSnapshot> SetPolicyAsync(string callerUserId, MoodPolicy policy);
 
+    /// <summary>
+    /// A member turns playing the room on their own Spotify on or off (any member, for themselves only). The caller
+    /// checks beforehand that the member has linked Spotify; the room then hands their device one track at a time.
+    /// </summary>
+    [Alias("SetSpotifyListening")]
+    Task<RoomSnapshot> SetSpotifyListeningAsync(string userId, bool enabled, string? deviceId);
+
     /// <summary>Where this room is active now (the silo's address), for diagnostics and failover measurement.</summary>
     [Alias("GetLocation")]
     Task<string> GetLocationAsync();

@@ -112,3 +112,12 @@ public sealed record RoomMoodUpdate(
     [property: Id(1)] GroupMood Mood,
     [property: Id(2)] MoodSample Sample,
     [property: Id(3)] long ServerMs);
+
+/// <summary>
+/// A member who plays the room on their own Spotify account: the room's tracks are started on their device at the
+/// room's position (<c>play(uri, position_ms)</c>). <see cref="DeviceId"/> null means their currently active device.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("moodgrains.SpotifyListener")]
+public sealed record SpotifyListener(
+    [property: Id(0)] string UserId,
+    [property: Id(1)] string? DeviceId);

@@ -12,6 +12,9 @@ public enum RoomError
     RoomFull = 7,
     RoomExists = 8,
     InvalidArgument = 9,
+
+    /// <summary>Playing on the member's own Spotify is not possible (not configured, not linked, not Premium).</summary>
+    SpotifyUnavailable = 10,
 }
 
 /// <summary>A refused room or user operation. Crosses grain and hub boundaries with its code intact.</summary>

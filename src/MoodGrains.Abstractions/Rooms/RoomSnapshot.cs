@@ -41,4 +41,8 @@ public sealed record RoomSnapshot(
     /// <summary>The server's clock when this snapshot was taken (Unix ms), for placing the playhead.</summary>
     [Id(13)]
     public long ServerMs { get; init; }
+
+    /// <summary>Members whose own Spotify follows the room (user ids; devices stay private to the server).</summary>
+    [Id(14)]
+    public IReadOnlyList<string> SpotifyListeners { get; init; } = [];
 }

@@ -58,3 +58,18 @@ public interface IRoomDirectory
 
     Task MemberSeenAsync(string userId, string displayName, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// What a room's members' own players should be doing now: the room's now-playing (null when nothing is queued)
+/// and who follows on Spotify. Published after every committed change; the receiver works out the commands.
+/// </summary>
+public sealed record RoomPlaybackTarget(string RoomCode, NowPlaying? NowPlaying, IReadOnlyList<SpotifyListener> Listeners);
+
+/// <summary>
+/// The way out to external players (Spotify Connect devices). Fire and forget: a slow or failing provider must never
+/// hold the room, so implementations queue the work and report failures to the member themselves.
+/// </summary>
+public interface IRoomPlaybackOutput
+{
+    void Publish(RoomPlaybackTarget target);
+}

@@ -20,6 +20,7 @@ public sealed partial class RoomGrain(
     ITrackCatalog catalog,
     IListeningLog listeningLog,
     IRoomDirectory directory,
+    IRoomPlaybackOutput playbackOutput,
     IOptions<MoodOptions> moodOptions,
     TimeProvider clock,
     ILogger<RoomGrain> logger) : Grain, IRoomGrain, IRemindable
@@ -135,6 +136,23 @@ public sealed partial class RoomGrain(
     {
         EnsureExists();
         return Task.FromResult(Snapshot());
+    }
+
+    public async Task<RoomSnapshot> SetSpotifyListeningAsync(string userId, bool enabled, string? deviceId)
+    {
+        EnsureMember(userId);
+        if (deviceId is { Length: > 256 })
+        {
+            throw new RoomException(RoomError.InvalidArgument, "That is not a Spotify device id.");
+        }
+
+        state.State.SpotifyListeners.RemoveAll(l => l.UserId == userId);
+        if (enabled)
+        {
+            state.State.SpotifyListeners.Add(new SpotifyListener(userId, string.IsNullOrWhiteSpace(deviceId) ? null : deviceId));
+        }
+
+        return await CommitAsync();
     }
 
     public Task<string> GetLocationAsync() => Task.FromResult(RuntimeIdentity);
@@ -393,6 +411,7 @@ public sealed partial class RoomGrain(
     private async Task RemoveMemberCoreAsync(string userId)
     {
         state.State.Members.RemoveAll(m => m.UserId == userId);
+        state.State.SpotifyListeners.RemoveAll(l => l.UserId == userId);
         _memberMoods.Remove(userId);
         if (state.State.HostUserId == userId && state.State.Members.Count > 0)
         {
@@ -421,6 +440,7 @@ public sealed partial class RoomGrain(
 
         var snapshot = Snapshot();
         await notifier.RoomChangedAsync(snapshot);
+        playbackOutput.Publish(new RoomPlaybackTarget(Code, state.State.NowPlaying, state.State.SpotifyListeners.ToArray()));
         return snapshot;
     }
 
@@ -455,6 +475,7 @@ public sealed partial class RoomGrain(
         Mood = _mood,
         Timeline = state.State.Timeline.ToArray(),
         ServerMs = Now.ToUnixTimeMilliseconds(),
+        SpotifyListeners = state.State.SpotifyListeners.Select(l => l.UserId).ToArray(),
     };
 
     private void EnsureExists()

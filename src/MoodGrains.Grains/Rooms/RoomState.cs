@@ -56,4 +56,8 @@ public sealed class RoomState
     /// <summary>Where the last refill aimed in mood space; the next refill steps on from here.</summary>
     [Id(15)]
     public MoodPoint? MoodTarget { get; set; }
+
+    /// <summary>Members who play the room on their own Spotify device.</summary>
+    [Id(16)]
+    public List<SpotifyListener> SpotifyListeners { get; set; } = [];
 }

@@ -28,6 +28,10 @@ internal static class OrleansExtensions
         builder.Services.AddSingleton<IListeningLog, PostgresListeningLog>();
         builder.Services.AddSingleton<IRoomRecommender, HybridRoomRecommender>();
         builder.Services.AddSingleton<IRoomDirectory, PostgresRoomDirectory>();
+        builder.Services.AddSingleton<SpotifyRoomPlayer>();
+        builder.Services.AddSingleton<IRoomPlaybackOutput>(sp => sp.GetRequiredService<SpotifyRoomPlayer>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SpotifyRoomPlayer>());
+        builder.Services.AddSingleton<SpotifyListeningCheck>();
 
         var postgres = builder.Configuration.GetSection(PostgresOptions.Section).Get<PostgresOptions>() ?? new PostgresOptions();
         var silo = builder.Configuration.GetSection(ClusterSiloOptions.Section).Get<ClusterSiloOptions>() ?? new ClusterSiloOptions();

@@ -1,4 +1,5 @@
 using MoodGrains.Abstractions.Rooms;
+using MoodGrains.Server.Rooms;
 
 namespace MoodGrains.Server.Hubs;
 
@@ -10,4 +11,7 @@ public interface IRoomClient
     Task MoodUpdated(RoomMoodUpdate update);
 
     Task RemovedFromRoom(string roomCode);
+
+    /// <summary>To one member: what their own Spotify is doing for the room, or why it is not.</summary>
+    Task SpotifyPlayback(SpotifyPlaybackNotice notice);
 }

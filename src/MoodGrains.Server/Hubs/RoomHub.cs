@@ -4,6 +4,7 @@ using MoodGrains.Abstractions.Mood;
 using MoodGrains.Abstractions.Rooms;
 using MoodGrains.Abstractions.Users;
 using MoodGrains.Server.Identity;
+using MoodGrains.Server.Rooms;
 using MoodGrains.Server.Vision;
 
 namespace MoodGrains.Server.Hubs;
@@ -17,7 +18,7 @@ public sealed record ClockSample(long ClientSendMs, long ServerMs);
 /// <see cref="SignalRRoomNotifier"/>.
 /// </summary>
 [Authorize]
-public sealed class RoomHub(IGrainFactory grains, GrainCalls calls, FrameInferencePool inference, TimeProvider clock) : Hub<IRoomClient>
+public sealed class RoomHub(IGrainFactory grains, GrainCalls calls, FrameInferencePool inference, SpotifyListeningCheck spotify, TimeProvider clock) : Hub<IRoomClient>
 {
     public static string GroupOf(string roomCode) => "room:" + roomCode;
 
@@ -102,6 +103,18 @@ public sealed class RoomHub(IGrainFactory grains, GrainCalls calls, FrameInferen
     public Task<RoomSnapshot> SetPolicy(string roomCode, MoodPolicy policy) => Invoke(Code(roomCode), r => r.SetPolicyAsync(UserId, policy));
 
     /// <summary>A webcam frame (JPEG, PNG or WebP bytes; base64 in JSON). Never stored: analysed, then dropped.</summary>
+    /// <summary>Plays the room on the caller's own Spotify (their active device, or <paramref name="deviceId"/>), or stops.</summary>
+    public async Task<RoomSnapshot> SetSpotifyListening(string roomCode, bool enabled, string? deviceId = null)
+    {
+        var code = Code(roomCode);
+        if (enabled && await spotify.WhyNotAsync(UserId, Context.ConnectionAborted) is { } reason)
+        {
+            throw new HubException($"{RoomError.SpotifyUnavailable}: {reason}");
+        }
+
+        return await Invoke(code, r => r.SetSpotifyListeningAsync(UserId, enabled, deviceId));
+    }
+
     public Task<FrameOutcome> SendFrame(byte[] frame) => inference.SubmitAsync(UserId, frame ?? []);
 
     /// <summary>For pages without a camera: the listener picks how they feel.</summary>

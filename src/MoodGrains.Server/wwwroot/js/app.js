@@ -105,6 +105,11 @@ async function connect() {
     .build();
   connection.on('RoomUpdated', snapshot => { if (snapshot.code === state.roomCode) render(snapshot); });
   connection.on('MoodUpdated', update => { if (update.code === state.roomCode) renderMood(update.mood, update.sample); });
+  connection.on('SpotifyPlayback', notice => {
+    if (notice.roomCode !== state.roomCode) return;
+    $('spotify-playback').textContent = notice.message;
+    $('spotify-playback').classList.toggle('error', !notice.ok);
+  });
   connection.on('RemovedFromRoom', code => {
     if (code !== state.roomCode) return;
     leftRoom();
@@ -176,6 +181,7 @@ function render(snapshot) {
   $('queue-locked').checked = snapshot.queueLocked;
   $('guest-controls').checked = snapshot.guestControls;
   $('policy').value = snapshot.policy;
+  $('spotify-listen').checked = snapshot.spotifyListeners.includes(state.session.userId);
   renderNowPlaying(snapshot.nowPlaying);
   renderMembers(snapshot);
   renderQueue(snapshot, host);
@@ -363,9 +369,33 @@ async function refreshSpotify() {
     status.textContent = !body.enabled
       ? (body.message || 'Spotify is not configured on this server.')
       : body.linked ? `Connected as ${body.displayName ?? 'your Spotify account'}${body.message ? ' · ' + body.message : ''}` : 'Not connected.';
+    $('spotify-follow').hidden = !(body.linked && body.premium && state.roomCode);
+    if (!$('spotify-follow').hidden) await refreshDevices();
   } catch {
     status.textContent = 'Spotify status unavailable.';
   }
+}
+
+// The member's Spotify Connect devices, for playing the room on one of them (empty: their active device).
+async function refreshDevices() {
+  const response = await api('api/spotify/devices');
+  if (!response.ok) return;
+  const select = $('spotify-device');
+  const chosen = select.value;
+  const options = (await response.json()).map(device => {
+    const option = document.createElement('option');
+    option.value = device.id;
+    option.textContent = `${device.name} (${device.type})`;
+    return option;
+  });
+  select.replaceChildren(select.options[0], ...options);
+  select.value = options.some(o => o.value === chosen) ? chosen : '';
+}
+
+function setSpotifyListening() {
+  const enabled = $('spotify-listen').checked;
+  call('SetSpotifyListening', state.roomCode, enabled, $('spotify-device').value || null)
+    .catch(() => { $('spotify-listen').checked = false; });
 }
 
 async function connectSpotify() {
@@ -439,6 +469,8 @@ function wire() {
     if (e.target.value) call('SetManualMood', e.target.value.toLowerCase()).catch(() => {});
   });
   $('spotify-connect').addEventListener('click', () => connectSpotify().catch(showError));
+  $('spotify-listen').addEventListener('change', setSpotifyListening);
+  $('spotify-device').addEventListener('change', () => { if ($('spotify-listen').checked) setSpotifyListening(); });
   $('leave').addEventListener('click', () => call('LeaveRoom', code()).then(leftRoom, () => {}));
 }
 

@@ -1,0 +1,74 @@
+using MoodGrains.Abstractions.Rooms;
+
+namespace MoodGrains.Server.Rooms;
+
+/// <summary>What one listener's Spotify should be doing: the room's entry and playhead anchor, on their chosen device.</summary>
+public sealed record ListenerTarget(string RoomCode, string UserId, string? DeviceId, QueueEntry? Entry, PlaybackState State, long AnchorServerMs, int AnchorPositionMs)
+{
+    public static ListenerTarget From(string roomCode, SpotifyListener listener, NowPlaying? nowPlaying) => nowPlaying is null
+        ? Stopped(roomCode, listener.UserId, listener.DeviceId)
+        : new(roomCode, listener.UserId, listener.DeviceId, nowPlaying.Entry, nowPlaying.State, nowPlaying.AnchorServerMs, nowPlaying.AnchorPositionMs);
+
+    /// <summary>The listener left, stopped following, or the room has nothing to play.</summary>
+    public static ListenerTarget Stopped(string roomCode, string userId, string? deviceId) => new(roomCode, userId, deviceId, null, PlaybackState.Stopped, 0, 0);
+
+    public bool IsPlaying => State == PlaybackState.Playing && Entry is not null;
+
+    public int PositionAt(long serverMs)
+    {
+        if (Entry is null)
+        {
+            return 0;
+        }
+
+        var position = State == PlaybackState.Playing ? AnchorPositionMs + (serverMs - AnchorServerMs) : AnchorPositionMs;
+        return (int)Math.Clamp(position, 0, Entry.Track.DurationMs);
+    }
+}
+
+/// <summary>One call to make on a listener's Spotify.</summary>
+public abstract record SpotifyCommand(string? DeviceId);
+
+/// <summary><c>PUT /me/player/play</c> with the track and the position the room is at when the call is made.</summary>
+public sealed record PlayTrackCommand(QueueEntry Entry, string? DeviceId) : SpotifyCommand(DeviceId);
+
+/// <summary><c>PUT /me/player/pause</c>.</summary>
+public sealed record PauseCommand(string? DeviceId) : SpotifyCommand(DeviceId);
+
+/// <summary>
+/// Decides the one Spotify call that brings a listener's device from what we last made it do to what the room does
+/// now. Only changes cause calls: a seek, a resume, a new track or another device re-sends <c>play(uri, position_ms)</c>
+/// (one call that sets track and position together, where a separate seek could land on the old track); pausing or
+/// stopping pauses the device, but only a device we started, so following a paused room never interrupts the person's
+/// own music.
+/// </summary>
+public static class SpotifyFollowPlan
+{
+    /// <summary>Within this much of the end a track is not started any more: the room is about to move on.</summary>
+    public const int EndMarginMs = 1500;
+
+    public static SpotifyCommand? Next(ListenerTarget? applied, ListenerTarget desired, long serverNowMs)
+    {
+        ArgumentNullException.ThrowIfNull(desired);
+        if (!desired.IsPlaying)
+        {
+            return applied is { IsPlaying: true } ? new PauseCommand(applied.DeviceId) : null;
+        }
+
+        if (applied is { IsPlaying: true }
+            && applied.Entry!.EntryId == desired.Entry!.EntryId
+            && applied.AnchorServerMs == desired.AnchorServerMs
+            && applied.AnchorPositionMs == desired.AnchorPositionMs
+            && applied.DeviceId == desired.DeviceId)
+        {
+            return null;
+        }
+
+        if (desired.PositionAt(serverNowMs) >= desired.Entry!.Track.DurationMs - EndMarginMs)
+        {
+            return null;
+        }
+
+        return new PlayTrackCommand(desired.Entry, desired.DeviceId);
+    }
+}

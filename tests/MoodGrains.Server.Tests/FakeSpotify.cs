@@ -1,0 +1,229 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using MoodGrains.Testing;
+
+namespace MoodGrains.Server.Tests;
+
+/// <summary>A player command the fake received: path, device, the body's uris (space-separated) and position.</summary>
+internal sealed record PlayerCall(string Account, string Command, string? DeviceId, string Uris, int? PositionMs);
+
+/// <summary>
+/// A stand-in for Spotify's accounts service and the Web API paths the room player uses, shaped after the Spotify
+/// OpenAPI description (TrackObject, paging, device and error objects): we cannot reach Spotify from here.
+/// Login codes name the account ("premium-…" or "free-…"); search finds any title and artist asked for, with an id
+/// derived from them; the device "offline" answers like Spotify does when no device is active.
+/// </summary>
+internal sealed partial class FakeSpotify : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly Channel<PlayerCall> _calls = Channel.CreateUnbounded<PlayerCall>();
+
+    private FakeSpotify(WebApplication app, int port)
+    {
+        _app = app;
+        BaseUrl = new Uri($"http://127.0.0.1:{port}/");
+    }
+
+    public Uri BaseUrl { get; }
+
+    /// <summary>Server settings that point MoodGrains at this fake.</summary>
+    public IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string>
+    {
+        ["MOODGRAINS_SPOTIFY_CLIENT_ID"] = "fake-client",
+        ["MoodGrains__Spotify__ApiBaseUrl"] = new Uri(BaseUrl, "v1/").ToString(),
+        ["MoodGrains__Spotify__AccountsBaseUrl"] = BaseUrl.ToString(),
+        ["MoodGrains__Spotify__RetryBaseDelay"] = "00:00:00.100",
+    };
+
+    public static string TrackIdFor(string title, string artist) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(title + "|" + artist)))[..22];
+
+    public static async Task<FakeSpotify> StartAsync()
+    {
+        var port = FreePort.Next();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var fake = new FakeSpotify(app, port);
+        fake.Map(app);
+        await app.StartAsync();
+        return fake;
+    }
+
+    /// <summary>The next player command, waiting up to 30 s for it.</summary>
+    public async Task<PlayerCall> NextCallAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        return await _calls.Reader.ReadAsync(timeout.Token);
+    }
+
+    /// <summary>Player commands received so far and not yet taken.</summary>
+    public IReadOnlyList<PlayerCall> Drain()
+    {
+        var calls = new List<PlayerCall>();
+        while (_calls.Reader.TryRead(out var call))
+        {
+            calls.Add(call);
+        }
+
+        return calls;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private void Map(WebApplication app)
+    {
+        app.MapPost("/api/token", async (HttpRequest request) =>
+        {
+            var form = await request.ReadFormAsync();
+            var code = form["grant_type"] == "refresh_token" ? form["refresh_token"].ToString() : form["code"].ToString();
+            return Results.Json(new JsonObject
+            {
+                ["access_token"] = code,
+                ["token_type"] = "Bearer",
+                ["scope"] = "user-read-private user-modify-playback-state user-read-playback-state",
+                ["expires_in"] = 3600,
+                ["refresh_token"] = code,
+            });
+        });
+
+        app.MapGet("/v1/me", (HttpRequest request) =>
+        {
+            var account = Account(request);
+            return account is null ? Unauthorized() : Results.Json(new JsonObject
+            {
+                ["id"] = account,
+                ["display_name"] = account,
+                ["country"] = "SE",
+                ["product"] = account.StartsWith("premium", StringComparison.Ordinal) ? "premium" : "free",
+                ["type"] = "user",
+                ["uri"] = "spotify:user:" + account,
+            });
+        });
+
+        app.MapGet("/v1/search", (HttpRequest request) =>
+        {
+            var query = request.Query["q"].ToString();
+            var match = FieldQuery().Match(query);
+            var items = new JsonArray();
+            if (match.Success)
+            {
+                items.Add(Track(match.Groups["title"].Value, match.Groups["artist"].Value));
+            }
+
+            return Results.Json(new JsonObject
+            {
+                ["tracks"] = new JsonObject
+                {
+                    ["href"] = "http://127.0.0.1/v1/search",
+                    ["items"] = items,
+                    ["limit"] = 5,
+                    ["next"] = null,
+                    ["offset"] = 0,
+                    ["previous"] = null,
+                    ["total"] = items.Count,
+                },
+            });
+        });
+
+        app.MapGet("/v1/me/player/devices", () => Results.Json(new JsonObject
+        {
+            ["devices"] = new JsonArray(new JsonObject
+            {
+                ["id"] = "kitchen-speaker",
+                ["is_active"] = true,
+                ["is_private_session"] = false,
+                ["is_restricted"] = false,
+                ["name"] = "Kitchen",
+                ["type"] = "Speaker",
+                ["volume_percent"] = 60,
+                ["supports_volume"] = true,
+            }),
+        }));
+
+        app.MapPut("/v1/me/player/{command}", async (string command, HttpRequest request) =>
+        {
+            var account = Account(request);
+            if (account is null)
+            {
+                return Unauthorized();
+            }
+
+            var device = request.Query["device_id"].FirstOrDefault();
+            if (device == "offline")
+            {
+                return Error(404, "Player command failed: No active device found", "NO_ACTIVE_DEVICE");
+            }
+
+            var uris = new List<string>();
+            int? position = null;
+            if (command == "play" && request.ContentLength > 0)
+            {
+                using var body = await JsonDocument.ParseAsync(request.Body);
+                if (body.RootElement.TryGetProperty("uris", out var list))
+                {
+                    uris.AddRange(list.EnumerateArray().Select(u => u.GetString()!));
+                }
+
+                if (body.RootElement.TryGetProperty("position_ms", out var ms))
+                {
+                    position = ms.GetInt32();
+                }
+            }
+
+            _calls.Writer.TryWrite(new PlayerCall(account, command, device, string.Join(' ', uris), position));
+            return Results.NoContent();
+        });
+    }
+
+    private static string? Account(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..] : null;
+    }
+
+    private static JsonObject Track(string title, string artist)
+    {
+        var id = TrackIdFor(title, artist);
+        return new JsonObject
+        {
+            ["id"] = id,
+            ["name"] = title,
+            ["uri"] = "spotify:track:" + id,
+            ["duration_ms"] = 200_000,
+            ["popularity"] = 50,
+            ["explicit"] = false,
+            ["type"] = "track",
+            ["artists"] = new JsonArray(new JsonObject { ["id"] = "a" + id[..10], ["name"] = artist, ["type"] = "artist" }),
+            ["album"] = new JsonObject { ["id"] = "b" + id[..10], ["name"] = title, ["release_date"] = "2000", ["album_type"] = "single" },
+            ["external_ids"] = new JsonObject(),
+        };
+    }
+
+    private static IResult Unauthorized() => Error(401, "No token provided", null);
+
+    private static IResult Error(int status, string message, string? reason)
+    {
+        var error = new JsonObject { ["status"] = status, ["message"] = message };
+        if (reason is not null)
+        {
+            error["reason"] = reason;
+        }
+
+        return Results.Json(new JsonObject { ["error"] = error }, statusCode: status);
+    }
+
+    [GeneratedRegex("track:\"(?<title>[^\"]*)\" artist:\"(?<artist>[^\"]*)\"", RegexOptions.CultureInvariant)]
+    private static partial Regex FieldQuery();
+}
