@@ -3,8 +3,9 @@ using Microsoft.Playwright;
 namespace MoodGrains.EndToEnd.Tests;
 
 /// <summary>
-/// One person at the party: their own Chromium process (the fake camera file is per process, so each face needs
-/// one), one page on the MoodGrains server.
+/// One person at the party: one page on the MoodGrains server in its own browser context (so its own guest session),
+/// either in their own Chromium process (the fake camera file is per process, so each face needs one) or, when no
+/// camera is needed, in a Chromium shared with others.
 /// </summary>
 internal sealed class Person : IAsyncDisposable
 {
@@ -14,12 +15,12 @@ internal sealed class Person : IAsyncDisposable
         "--disable-component-update", "--disable-sync", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
     ];
 
-    private readonly IBrowser _browser;
+    private readonly IAsyncDisposable _owned;
 
-    private Person(string name, IBrowser browser, IPage page)
+    private Person(string name, IAsyncDisposable owned, IPage page)
     {
         Name = name;
-        _browser = browser;
+        _owned = owned;
         Page = page;
     }
 
@@ -35,6 +36,22 @@ internal sealed class Person : IAsyncDisposable
             Headless = true,
             Args = [.. BrowserArgs, "--use-file-for-fake-video-capture=" + webcamClip],
         });
+        return new Person(name, browser, await OpenPageAsync(browser, server, name, viewport));
+    }
+
+    /// <summary>Opens a page in a fresh context of a shared browser: its own storage, so its own guest.</summary>
+    public static async Task<Person> OpenInAsync(IBrowser browser, Uri server, string name, ViewportSize viewport)
+    {
+        var page = await OpenPageAsync(browser, server, name, viewport);
+        return new Person(name, page.Context, page);
+    }
+
+    /// <summary>A Chromium for people who need no camera of their own (the fake device still answers getUserMedia).</summary>
+    public static Task<IBrowser> LaunchSharedBrowserAsync(IPlaywright playwright) =>
+        playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = BrowserArgs });
+
+    private static async Task<IPage> OpenPageAsync(IBrowser browser, Uri server, string name, ViewportSize viewport)
+    {
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = viewport, BaseURL = server.ToString() });
         await context.GrantPermissionsAsync(["camera"]);
         var page = await context.NewPageAsync();
@@ -42,7 +59,7 @@ internal sealed class Person : IAsyncDisposable
         await page.GotoAsync("/");
         await page.WaitForSelectorAsync("body[data-ready='true']");
         await page.FillAsync("#display-name", name);
-        return new Person(name, browser, page);
+        return page;
     }
 
     public Task<T> EvalAsync<T>(string expression, object? arg = null) => Page.EvaluateAsync<T>(expression, arg);
@@ -57,5 +74,5 @@ internal sealed class Person : IAsyncDisposable
         await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, label + ".png"), FullPage = true });
     }
 
-    public async ValueTask DisposeAsync() => await _browser.CloseAsync();
+    public ValueTask DisposeAsync() => _owned.DisposeAsync();
 }

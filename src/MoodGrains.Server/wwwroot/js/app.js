@@ -180,6 +180,7 @@ function render(snapshot) {
   $('host-panel').hidden = !host;
   $('queue-locked').checked = snapshot.queueLocked;
   $('guest-controls').checked = snapshot.guestControls;
+  $('queue-locked-note').hidden = !snapshot.queueLocked;
   $('policy').value = snapshot.policy;
   $('spotify-listen').checked = snapshot.spotifyListeners.includes(state.session.userId);
   renderNowPlaying(snapshot.nowPlaying);
@@ -264,7 +265,8 @@ function renderQueue(snapshot, host) {
     duration.textContent = time(entry.track.durationMs);
     const reason = document.createElement('span');
     reason.className = 'reason';
-    reason.textContent = `${entry.reason} · added by ${entry.addedBy}`;
+    // A person's addition already names them in its reason; a recommender pick says why, then who.
+    reason.textContent = entry.addedByUserId ? entry.reason : `${entry.reason} · added by ${entry.addedBy}`;
     li.append(track, duration);
     if (host) {
       const up = button('↑', () => call('MoveEntry', snapshot.code, entry.entryId, index - 1));
@@ -457,7 +459,9 @@ function wire() {
   $('dislike').addEventListener('click', () => call('Rate', code(), false).catch(() => {}));
   $('seek').addEventListener('change', e => {
     const np = state.room?.nowPlaying;
-    if (np) call('Seek', code(), Math.round(np.entry.track.durationMs * Number(e.target.value) / 1000)).catch(() => {});
+    // The slider's end is the track's end, which the room refuses as a position: stop one millisecond short.
+    const duration = np?.entry.track.durationMs;
+    if (np) call('Seek', code(), Math.min(duration - 1, Math.round(duration * Number(e.target.value) / 1000))).catch(() => {});
   });
   $('queue-locked').addEventListener('change', e => call('SetQueueLocked', code(), e.target.checked).catch(() => {}));
   $('guest-controls').addEventListener('change', e => call('SetGuestControls', code(), e.target.checked).catch(() => {}));
