@@ -70,5 +70,17 @@ internal sealed class RoomConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>Room pushes received and not yet read.</summary>
+    public IReadOnlyList<RoomSnapshot> DrainUpdates()
+    {
+        var updates = new List<RoomSnapshot>();
+        while (_updates.Reader.TryRead(out var update))
+        {
+            updates.Add(update);
+        }
+
+        return updates;
+    }
+
     public ValueTask DisposeAsync() => Hub.DisposeAsync();
 }

@@ -22,6 +22,8 @@ internal static class OrleansExtensions
         builder.Services.AddValidatedOptions<ClusterSiloOptions>(ClusterSiloOptions.Section);
         builder.Services.AddValidatedOptions<MoodOptions>(MoodOptions.Section);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<RoomSubscriptions>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RoomSubscriptions>());
         builder.Services.AddSingleton<IRoomNotifier, SignalRRoomNotifier>();
         builder.Services.AddSingleton<GrainCalls>();
         builder.Services.AddSingleton<ITrackCatalog, PostgresTrackCatalog>();

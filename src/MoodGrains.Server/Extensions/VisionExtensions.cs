@@ -25,7 +25,13 @@ internal static class VisionExtensions
             })
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<VisionOptions>, VisionOptionsValidator>();
-        services.AddSingleton(sp => new FrameAnalyzer(sp.GetRequiredService<IOptions<VisionOptions>>().Value));
+        services.AddSingleton(sp =>
+        {
+            // The inference pool already runs one frame per core; OpenCV's own worker threads inside a frame would
+            // only compete with the other workers on a machine this size.
+            OpenCvSharp.Cv2.SetNumThreads(1);
+            return new FrameAnalyzer(sp.GetRequiredService<IOptions<VisionOptions>>().Value);
+        });
         services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<FrameInferencePool>();
         services.AddHostedService(sp => sp.GetRequiredService<FrameInferencePool>());

@@ -18,13 +18,25 @@ public sealed record ClockSample(long ClientSendMs, long ServerMs);
 /// <see cref="SignalRRoomNotifier"/>.
 /// </summary>
 [Authorize]
-public sealed class RoomHub(IGrainFactory grains, GrainCalls calls, FrameInferencePool inference, SpotifyListeningCheck spotify, TimeProvider clock) : Hub<IRoomClient>
+public sealed class RoomHub(IGrainFactory grains, GrainCalls calls, FrameInferencePool inference, SpotifyListeningCheck spotify, RoomSubscriptions subscriptions, TimeProvider clock) : Hub<IRoomClient>
 {
     public static string GroupOf(string roomCode) => "room:" + roomCode;
 
     private string UserId => Context.User.UserId();
 
     /// <summary>One round trip of clock sync: the client notes when it sent and received, the server its own time.</summary>
+    public override Task OnConnectedAsync()
+    {
+        subscriptions.Connected(UserId, Context.ConnectionId);
+        return base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        subscriptions.Disconnected(UserId, Context.ConnectionId);
+        return base.OnDisconnectedAsync(exception);
+    }
+
     public ClockSample Ping(long clientSendMs) => new(clientSendMs, clock.GetUtcNow().ToUnixTimeMilliseconds());
 
     public async Task<RoomSnapshot> CreateRoom(string displayName, bool solo = false)
@@ -68,7 +80,8 @@ public sealed class RoomHub(IGrainFactory grains, GrainCalls calls, FrameInferen
     {
         var code = Code(roomCode);
         var snapshot = await Invoke(code, room => room.LeaveAsync(UserId));
-        await Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupOf(code));
+        // Every tab and device of this person stops hearing the room, not only this connection.
+        await subscriptions.RevokeAsync(code, UserId);
         return snapshot;
     }
 

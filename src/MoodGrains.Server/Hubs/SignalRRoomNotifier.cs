@@ -8,7 +8,7 @@ namespace MoodGrains.Server.Hubs;
 /// The silo's single way out to browsers: grains on this silo push through the hub context, and with Redis
 /// configured the backplane delivers to connections held by every other silo.
 /// </summary>
-public sealed class SignalRRoomNotifier(IHubContext<RoomHub, IRoomClient> hub, ILogger<SignalRRoomNotifier> logger) : IRoomNotifier
+public sealed class SignalRRoomNotifier(IHubContext<RoomHub, IRoomClient> hub, RoomSubscriptions subscriptions, ILogger<SignalRRoomNotifier> logger) : IRoomNotifier
 {
     public async Task RoomChangedAsync(RoomSnapshot snapshot)
     {
@@ -39,6 +39,7 @@ public sealed class SignalRRoomNotifier(IHubContext<RoomHub, IRoomClient> hub, I
     {
         try
         {
+            await subscriptions.RevokeAsync(roomCode, userId);
             await hub.Clients.User(userId).RemovedFromRoom(roomCode);
         }
         catch (Exception e)

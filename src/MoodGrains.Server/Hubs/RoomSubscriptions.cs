@@ -1,0 +1,114 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using MoodGrains.Server.Options;
+using StackExchange.Redis;
+
+namespace MoodGrains.Server.Hubs;
+
+/// <summary>
+/// Takes a person's connections out of a room's push group when they leave or are removed, on every silo, so a
+/// removed member stops receiving the room's names and moods even if their page keeps the connection open.
+/// <para>
+/// SignalR tracks group membership per connection on the silo holding it, and only that silo knows which
+/// connections belong to whom. So each silo keeps its own user-to-connections map, and a revocation is carried to
+/// every silo over Redis (the backplane's server, on its own channel); without Redis there is one silo and the local
+/// map is all there is.
+/// </para>
+/// </summary>
+public sealed partial class RoomSubscriptions(
+    IHubContext<RoomHub, IRoomClient> hub,
+    IOptions<RedisOptions> redis,
+    IConfiguration configuration,
+    ILogger<RoomSubscriptions> logger) : IHostedService, IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _connectionsByUser = new(StringComparer.Ordinal);
+    private ConnectionMultiplexer? _redis;
+    private RedisChannel _channel;
+
+    public void Connected(string userId, string connectionId) =>
+        _connectionsByUser.GetOrAdd(userId, _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal))[connectionId] = 0;
+
+    public void Disconnected(string userId, string connectionId)
+    {
+        if (_connectionsByUser.TryGetValue(userId, out var connections) && connections.TryRemove(connectionId, out _) && connections.IsEmpty)
+        {
+            // Removes the entry only if it is still this (empty) map; a connection added meanwhile keeps it.
+            _connectionsByUser.TryRemove(KeyValuePair.Create(userId, connections));
+        }
+    }
+
+    /// <summary>Unsubscribes every connection of <paramref name="userId"/> from the room, on this silo and the others.</summary>
+    public async Task RevokeAsync(string roomCode, string userId)
+    {
+        await RevokeLocallyAsync(roomCode, userId);
+        if (_redis is not null)
+        {
+            try
+            {
+                await _redis.GetSubscriber().PublishAsync(_channel, roomCode + "\n" + userId);
+            }
+            catch (Exception e)
+            {
+                // The member is out of the room either way; only pushes to a connection on another silo may continue.
+                LogPublishFailed(e, roomCode);
+            }
+        }
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var connectionString = redis.Value.ConnectionString;
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return;
+        }
+
+        _channel = RedisChannel.Literal($"moodgrains:{configuration["MoodGrains:Silo:ClusterId"] ?? "moodgrains"}:revoke");
+        _redis = await ConnectionMultiplexer.ConnectAsync(connectionString);
+        await _redis.GetSubscriber().SubscribeAsync(_channel, (channel, message) =>
+        {
+            var parts = message.ToString().Split('\n');
+            if (parts.Length == 2)
+            {
+                _ = RevokeLocallyAsync(parts[0], parts[1]);
+            }
+        });
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync();
+        }
+    }
+
+    private async Task RevokeLocallyAsync(string roomCode, string userId)
+    {
+        if (!_connectionsByUser.TryGetValue(userId, out var connections))
+        {
+            return;
+        }
+
+        foreach (var connectionId in connections.Keys)
+        {
+            try
+            {
+                await hub.Groups.RemoveFromGroupAsync(connectionId, RoomHub.GroupOf(roomCode));
+            }
+            catch (Exception e)
+            {
+                LogRevokeFailed(e, roomCode);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell other silos that a member left room {RoomCode}")]
+    private partial void LogPublishFailed(Exception exception, string roomCode);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not unsubscribe a connection from room {RoomCode}")]
+    private partial void LogRevokeFailed(Exception exception, string roomCode);
+}
