@@ -141,6 +141,49 @@ public sealed class EmotionHeadTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_hidden_layer_learns_classes_no_linear_boundary_separates_and_survives_saving()
+    {
+        // The class is the ring a point falls in around the origin: no hyperplane separates rings, a hidden layer can.
+        var random = new Random(17);
+        var features = new List<float[]>();
+        var labels = new List<int>();
+        while (features.Count < 2800)
+        {
+            var (a, b) = ((float)((random.NextDouble() * 2) - 1), (float)((random.NextDouble() * 2) - 1));
+            var ring = (int)(MathF.Sqrt((a * a) + (b * b)) * 7);
+            if (ring < 7)
+            {
+                features.Add([a, b, (float)random.NextDouble()]);
+                labels.Add(ring);
+            }
+        }
+
+        var (fit, validation) = EmotionHeadFitter.StratifiedSplit(labels, 0.2, seed: 2);
+        var x = fit.Select(i => features[i]).ToList();
+        var y = fit.Select(i => labels[i]).ToList();
+        var hidden = EmotionHeadFitter.FitHidden(x, y, hiddenUnits: 64, l2: 1e-5, epochs: 150, learningRate: 0.01, dropout: 0, seed: 4, threads: 2);
+        var linear = EmotionHeadFitter.Fit(x, y, l2: 1e-5, iterations: 300, threads: 2);
+
+        double Accuracy(EmotionHead head) => validation.Count(i => ArgMax(head.Predict(features[i])) == labels[i]) / (double)validation.Length;
+        output.WriteLine($"hidden layer {Accuracy(hidden):P1}, linear {Accuracy(linear):P1}");
+        Assert.True(Accuracy(hidden) >= 0.8, $"hidden layer: {Accuracy(hidden):P1}");
+        Assert.True(Accuracy(hidden) > Accuracy(linear) + 0.2, $"hidden {Accuracy(hidden):P1}, linear {Accuracy(linear):P1}");
+
+        var path = Path.GetTempFileName();
+        try
+        {
+            hidden.Save(path, Provenance());
+            var loaded = EmotionHead.Load(path);
+            Assert.Equal(64, loaded.HiddenUnits);
+            Assert.All(validation.Take(20), i => Assert.Equal(hidden.Predict(features[i]), loaded.Predict(features[i])));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void The_stratified_split_is_disjoint_complete_proportional_and_repeatable()
     {
         int[] labels = [.. Enumerable.Range(0, 1000).Select(i => i % 10 < 7 ? 3 : i % 10 < 9 ? 6 : 1)];
@@ -226,7 +269,7 @@ public sealed class EmotionHeadTests(ITestOutputHelper output)
     }
 
     private static EmotionHeadProvenance Provenance() =>
-        new("test", 1, "none", "none", 0, 1, 0.05, 0.15, 1, new Dictionary<string, double>(), 0, 0, "x");
+        new("test", 1, "none", "none", 0, 0, 0, 1, 0.05, 0.15, 1, new Dictionary<string, double>(), 0, 0, "x");
 
     private static int ArgMax(float[] values) => Array.IndexOf(values, values.Max());
 }

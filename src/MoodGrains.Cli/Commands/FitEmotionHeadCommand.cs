@@ -10,16 +10,20 @@ namespace MoodGrains.Cli.Commands;
 
 /// <summary>
 /// Fits the FER head over face-api's pooled backbone features on a folder-per-label training set: features of each
-/// image and its mirror (both are training samples), L2 strength chosen on a stratified held-out slice of the same
-/// folder, then a refit on every image with that strength.
+/// image and its mirror (both are training samples); the form (plain logistic regression or one hidden layer) and the L2
+/// strength are chosen on a stratified held-out slice of the same folder, then the winner is refitted on every image.
 /// </summary>
 internal sealed class FitEmotionHeadCommand : ICliCommand
 {
     private const string UsageText =
-        "moodgrains fit emotion-head --images DIR --out FILE.json [--l2 1e-4,1e-3,1e-2] [--iterations N] [--learning-rate R] " +
-        "[--validation 0.15] [--seed N] [--threads N] [--cache FILE] [--limit N] [--models DIR]";
+        "moodgrains fit emotion-head --images DIR --out FILE.json [--hidden 0,256] [--l2 1e-4,1e-3,3e-3,1e-2,3e-2] [--hidden-l2 1e-4,1e-3] " +
+        "[--iterations 500] [--epochs 30] [--dropout 0.3] [--validation 0.15] [--seed N] [--threads N] [--cache FILE] [--limit N] [--models DIR]";
+
+    private const double LinearLearningRate = 0.05;
+    private const double HiddenLearningRate = 1e-3;
 
     private static readonly double[] DefaultL2 = [1e-4, 1e-3, 3e-3, 1e-2, 3e-2];
+    private static readonly double[] DefaultHiddenL2 = [1e-4, 1e-3];
 
     public IReadOnlyList<string> Path { get; } = ["fit", "emotion-head"];
 
@@ -28,7 +32,8 @@ internal sealed class FitEmotionHeadCommand : ICliCommand
     public Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
         var parsed = VisionArgs.Parse(args,
-            new HashSet<string>(["--images", "--out", "--l2", "--iterations", "--learning-rate", "--validation", "--seed", "--threads", "--cache", "--limit", "--models"],
+            new HashSet<string>(["--images", "--out", "--hidden", "--l2", "--hidden-l2", "--iterations", "--epochs", "--dropout", "--validation", "--seed",
+                "--threads", "--cache", "--limit", "--models"],
                 StringComparer.OrdinalIgnoreCase),
             new HashSet<string>(StringComparer.OrdinalIgnoreCase));
         if (parsed.Error is not null)
@@ -48,40 +53,26 @@ internal sealed class FitEmotionHeadCommand : ICliCommand
             return Task.FromResult(VisionArgs.Usage($"'{imagesDir}' is not a folder", UsageText));
         }
 
-        if (!parsed.TryGetInt("--iterations", 500, out var iterations) || !parsed.TryGetInt("--threads", 1, out var threads)
-            || !parsed.TryGetInt("--seed", 20131, out var seed) || !parsed.TryGetInt("--limit", int.MaxValue, out var limit))
+        if (!parsed.TryGetInt("--iterations", 500, out var iterations) || !parsed.TryGetInt("--epochs", 30, out var epochs)
+            || !parsed.TryGetInt("--threads", 1, out var threads) || !parsed.TryGetInt("--seed", 20131, out var seed)
+            || !parsed.TryGetInt("--limit", int.MaxValue, out var limit))
         {
-            return Task.FromResult(VisionArgs.Usage("--iterations, --threads, --seed and --limit take a positive whole number", UsageText));
+            return Task.FromResult(VisionArgs.Usage("--iterations, --epochs, --threads, --seed and --limit take a positive whole number", UsageText));
         }
 
         if (!TryParseDouble(parsed.Get("--validation"), 0.15, out var validation) || validation is <= 0 or >= 0.5
-            || !TryParseDouble(parsed.Get("--learning-rate"), 0.05, out var learningRate) || learningRate is <= 0 or > 1)
+            || !TryParseDouble(parsed.Get("--dropout"), 0.3, out var dropout) || dropout is < 0 or >= 1)
         {
-            return Task.FromResult(VisionArgs.Usage("--validation takes a fraction in (0, 0.5) and --learning-rate one in (0, 1]", UsageText));
+            return Task.FromResult(VisionArgs.Usage("--validation takes a fraction in (0, 0.5) and --dropout one in [0, 1)", UsageText));
         }
 
-        var grid = DefaultL2;
-        if (parsed.Get("--l2") is { } l2Text)
+        if (!TryParseList(parsed.Get("--l2"), DefaultL2, out var linearGrid) || !TryParseList(parsed.Get("--hidden-l2"), DefaultHiddenL2, out var hiddenGrid)
+            || !TryParseList(parsed.Get("--hidden"), [0, 256], out var hiddenSizes) || hiddenSizes.Any(h => h != Math.Floor(h) || h > 4096))
         {
-            var values = l2Text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var list = new List<double>();
-            foreach (var value in values)
-            {
-                if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var l2) || l2 < 0)
-                {
-                    return Task.FromResult(VisionArgs.Usage($"--l2: '{value}' is not a non-negative number", UsageText));
-                }
-
-                list.Add(l2);
-            }
-
-            if (list.Count == 0)
-            {
-                return Task.FromResult(VisionArgs.Usage("--l2 needs at least one value", UsageText));
-            }
-
-            grid = [.. list];
+            return Task.FromResult(VisionArgs.Usage("--l2, --hidden-l2 and --hidden take comma-separated non-negative numbers (--hidden: whole, at most 4096)", UsageText));
         }
+
+        var configurations = hiddenSizes.SelectMany(h => (h == 0 ? linearGrid : hiddenGrid).Select(l2 => (Hidden: (int)h, L2: l2))).ToList();
 
         var modelDir = parsed.FindModelDirectory();
         if (modelDir is null)
@@ -106,46 +97,54 @@ internal sealed class FitEmotionHeadCommand : ICliCommand
         var labels = samples.Select(s => s.Label).ToArray();
         var (fitImages, validationImages) = EmotionHeadFitter.StratifiedSplit(labels, validation, seed);
         Console.Error.WriteLine($"{samples.Count} images: fitting on {fitImages.Length}, validating on {validationImages.Length} (seed {seed})");
-        var byL2 = new Dictionary<string, double>();
-        var bestL2 = grid[0];
+        var byConfiguration = new Dictionary<string, double>();
+        var best = configurations[0];
         var bestAccuracy = -1.0;
-        foreach (var l2 in grid)
+        var settings = new Settings(iterations, epochs, dropout, seed, threads);
+        foreach (var configuration in configurations)
         {
-            var head = Fit(features, labels, fitImages, l2, iterations, learningRate, threads);
+            var head = Fit(features, labels, fitImages, configuration, settings);
             var accuracy = FlipAccuracy(head, features, labels, validationImages);
-            byL2[l2.ToString("R", CultureInfo.InvariantCulture)] = Math.Round(accuracy, 5);
-            Console.Error.WriteLine($"l2 {l2:G3}: validation accuracy {accuracy:P2}");
+            byConfiguration[Name(configuration)] = Math.Round(accuracy, 5);
+            Console.Error.WriteLine($"{Name(configuration)}: validation accuracy {accuracy:P2}");
             if (accuracy > bestAccuracy)
             {
-                (bestL2, bestAccuracy) = (l2, accuracy);
+                (best, bestAccuracy) = (configuration, accuracy);
             }
         }
 
-        Console.Error.WriteLine($"refitting on all {samples.Count} images with l2 {bestL2:G3} ...");
+        Console.Error.WriteLine($"refitting on all {samples.Count} images with {Name(best)} ...");
         var all = Enumerable.Range(0, samples.Count).ToArray();
-        var final = Fit(features, labels, all, bestL2, iterations, learningRate, threads);
+        var final = Fit(features, labels, all, best, settings);
         var trainAccuracy = FlipAccuracy(final, features, labels, all);
         final.Save(output, new EmotionHeadProvenance(
             FittedOn: System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(imagesDir))),
             Images: samples.Count,
             Command: string.Join(' ', ["moodgrains", .. Path, .. args]),
             Augmentation: "each image and its mirror image are separate training samples; predictions average the two",
-            L2: bestL2,
-            Iterations: iterations,
-            LearningRate: learningRate,
+            HiddenUnits: best.Hidden,
+            Dropout: best.Hidden > 0 ? dropout : 0,
+            L2: best.L2,
+            Iterations: best.Hidden > 0 ? epochs : iterations,
+            LearningRate: best.Hidden > 0 ? HiddenLearningRate : LinearLearningRate,
             ValidationFraction: validation,
             Seed: seed,
-            ValidationAccuracyByL2: byL2,
+            ValidationAccuracyByConfiguration: byConfiguration,
             ValidationAccuracy: Math.Round(bestAccuracy, 5),
             TrainAccuracy: Math.Round(trainAccuracy, 5),
             FaceApiSha256: faceApiSha));
-        Console.WriteLine($"wrote {output}: l2 {bestL2:G3}, validation accuracy {bestAccuracy:P2} ({validationImages.Length} held-out images), " +
+        Console.WriteLine($"wrote {output}: {Name(best)}, validation accuracy {bestAccuracy:P2} ({validationImages.Length} held-out images), " +
             $"training accuracy {trainAccuracy:P2} over {samples.Count} images");
         return Task.FromResult(0);
     }
 
+    private sealed record Settings(int Iterations, int Epochs, double Dropout, int Seed, int Threads);
+
+    private static string Name((int Hidden, double L2) configuration) =>
+        string.Create(CultureInfo.InvariantCulture, $"hidden={configuration.Hidden} l2={configuration.L2:R}");
+
     private static EmotionHead Fit(
-        (float[] Plain, float[] Mirrored)[] features, int[] labels, int[] images, double l2, int iterations, double learningRate, int threads)
+        (float[] Plain, float[] Mirrored)[] features, int[] labels, int[] images, (int Hidden, double L2) configuration, Settings settings)
     {
         var x = new List<float[]>(images.Length * 2);
         var y = new List<int>(images.Length * 2);
@@ -157,11 +156,24 @@ internal sealed class FitEmotionHeadCommand : ICliCommand
             y.Add(labels[i]);
         }
 
-        return EmotionHeadFitter.Fit(x, y, l2, iterations, learningRate, threads, (step, loss) =>
+        var name = Name(configuration);
+        if (configuration.Hidden > 0)
         {
-            if (step % 100 == 0 || step == iterations)
+            return EmotionHeadFitter.FitHidden(x, y, configuration.Hidden, configuration.L2, settings.Epochs, HiddenLearningRate, settings.Dropout,
+                settings.Seed, settings.Threads, (epoch, loss) =>
+                {
+                    if (epoch % 5 == 0 || epoch == settings.Epochs)
+                    {
+                        Console.Error.WriteLine($"  {name} epoch {epoch}/{settings.Epochs}: loss {loss:F4}");
+                    }
+                });
+        }
+
+        return EmotionHeadFitter.Fit(x, y, configuration.L2, settings.Iterations, LinearLearningRate, settings.Threads, (step, loss) =>
+        {
+            if (step % 100 == 0 || step == settings.Iterations)
             {
-                Console.Error.WriteLine($"  l2 {l2:G3} step {step}/{iterations}: loss {loss:F4}");
+                Console.Error.WriteLine($"  {name} step {step}/{settings.Iterations}: loss {loss:F4}");
             }
         });
     }
@@ -290,6 +302,29 @@ internal sealed class FitEmotionHeadCommand : ICliCommand
 
     private static void WriteFloats(BinaryWriter writer, float[] values) =>
         writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+
+    private static bool TryParseList(string? text, double[] fallback, out double[] values)
+    {
+        values = fallback;
+        if (text is null)
+        {
+            return true;
+        }
+
+        var list = new List<double>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value < 0)
+            {
+                return false;
+            }
+
+            list.Add(value);
+        }
+
+        values = [.. list];
+        return values.Length > 0;
+    }
 
     private static bool TryParseDouble(string? text, double fallback, out double value)
     {

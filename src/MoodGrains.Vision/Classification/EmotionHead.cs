@@ -6,8 +6,8 @@ using MoodGrains.Abstractions.Mood;
 namespace MoodGrains.Vision.Classification;
 
 /// <summary>
-/// A FER-2013 classifier over face-api's pooled backbone features: standardise each feature, then a multinomial
-/// logistic regression. face-api's backbone never saw FER-2013, so a head fitted on FER's training split learns
+/// A FER-2013 classifier over face-api's pooled backbone features: standardise each feature, optionally one hidden
+/// layer of rectified linear units, then a multinomial logistic regression. face-api's backbone never saw FER-2013, so a head fitted on FER's training split learns
 /// features that carry over to its test splits, unlike anything stacked on mini-Xception (which memorised that split).
 /// </summary>
 public sealed class EmotionHead
@@ -19,17 +19,31 @@ public sealed class EmotionHead
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public EmotionHead(float[] mean, float[] scale, float[][] weights, float[] bias)
+    public EmotionHead(float[] mean, float[] scale, float[][] weights, float[] bias, float[][]? hiddenWeights = null, float[]? hiddenBias = null)
     {
         var dims = mean.Length;
-        if (dims == 0 || scale.Length != dims || weights.Length != Emotions.Count || weights.Any(w => w is null || w.Length != dims)
+        if ((hiddenWeights is null) != (hiddenBias is null))
+        {
+            throw new ArgumentException("A hidden layer needs both its weights and its biases.");
+        }
+
+        if (hiddenWeights is not null && (hiddenWeights.Length == 0 || hiddenBias!.Length != hiddenWeights.Length
+            || hiddenWeights.Any(w => w is null || w.Length != dims)))
+        {
+            throw new ArgumentException($"A hidden layer needs one weight row of {dims} per unit and one bias per unit.");
+        }
+
+        var inputs = hiddenWeights?.Length ?? dims;
+        if (dims == 0 || scale.Length != dims || weights.Length != Emotions.Count || weights.Any(w => w is null || w.Length != inputs)
             || bias.Length != Emotions.Count)
         {
             throw new ArgumentException(
-                $"An emotion head needs equal-length mean and scale, {Emotions.Count} weight rows of that length and {Emotions.Count} biases.");
+                $"An emotion head needs equal-length mean and scale, {Emotions.Count} weight rows of {inputs} and {Emotions.Count} biases.");
         }
 
-        if (scale.Any(s => !(s > 0) || float.IsInfinity(s)) || mean.Concat(bias).Concat(weights.SelectMany(w => w)).Any(v => !float.IsFinite(v)))
+        var numbers = mean.Concat(bias).Concat(weights.SelectMany(w => w))
+            .Concat(hiddenBias ?? []).Concat(hiddenWeights?.SelectMany(w => w) ?? []);
+        if (scale.Any(s => !(s > 0) || float.IsInfinity(s)) || numbers.Any(v => !float.IsFinite(v)))
         {
             throw new ArgumentException("An emotion head's numbers must be finite and its scales positive.");
         }
@@ -38,9 +52,19 @@ public sealed class EmotionHead
         Scale = scale;
         Weights = weights;
         Bias = bias;
+        HiddenWeights = hiddenWeights;
+        HiddenBias = hiddenBias;
     }
 
     public int FeatureCount => Mean.Length;
+
+    /// <summary>Units in the hidden layer; 0 for a plain logistic regression.</summary>
+    public int HiddenUnits => HiddenWeights?.Length ?? 0;
+
+    /// <summary>[unit][feature] on standardised features, or null without a hidden layer.</summary>
+    public float[][]? HiddenWeights { get; }
+
+    public float[]? HiddenBias { get; }
 
     /// <summary>Subtracted from each raw feature before scaling.</summary>
     public float[] Mean { get; }
@@ -48,7 +72,7 @@ public sealed class EmotionHead
     /// <summary>Each centred feature is divided by this (its standard deviation over the fitting set).</summary>
     public float[] Scale { get; }
 
-    /// <summary>[class][feature], classes in canonical <see cref="Emotion"/> order, on standardised features.</summary>
+    /// <summary>[class][input], classes in canonical <see cref="Emotion"/> order; inputs are the hidden units if any, else the standardised features.</summary>
     public float[][] Weights { get; }
 
     public float[] Bias { get; }
@@ -76,10 +100,22 @@ public sealed class EmotionHead
 
     public float[] PredictStandardised(ReadOnlySpan<float> standard)
     {
+        var inputs = standard;
+        if (HiddenWeights is not null)
+        {
+            var hidden = new float[HiddenWeights.Length];
+            for (var j = 0; j < hidden.Length; j++)
+            {
+                hidden[j] = Math.Max(0f, HiddenBias![j] + TensorPrimitives.Dot(HiddenWeights[j], standard));
+            }
+
+            inputs = hidden;
+        }
+
         var logits = new float[Emotions.Count];
         for (var c = 0; c < Emotions.Count; c++)
         {
-            logits[c] = Bias[c] + TensorPrimitives.Dot(Weights[c], standard);
+            logits[c] = Bias[c] + TensorPrimitives.Dot(Weights[c], inputs);
         }
 
         EnsembleModel.SoftmaxInPlace(logits);
@@ -116,7 +152,7 @@ public sealed class EmotionHead
 
         try
         {
-            return new EmotionHead(file.Mean, file.Scale, file.Weights, file.Bias);
+            return new EmotionHead(file.Mean, file.Scale, file.Weights, file.Bias, file.HiddenWeights, file.HiddenBias);
         }
         catch (ArgumentException e)
         {
@@ -129,12 +165,17 @@ public sealed class EmotionHead
     {
         var file = new HeadFile
         {
-            Description = $"Multinomial logistic regression over the {FeatureCount} pooled backbone features of face-expression.onnx " +
-                "(its output named features), each standardised as (x - mean) / scale; classes in the order of 'labels'.",
+            Description = (HiddenUnits > 0
+                    ? $"One hidden layer of {HiddenUnits} rectified linear units (hidden_weights, hidden_bias), then a multinomial logistic regression (weights, bias), "
+                    : "Multinomial logistic regression (weights, bias) ")
+                + $"over the {FeatureCount} pooled backbone features of face-expression.onnx (its output named features), "
+                + "each standardised as (x - mean) / scale; classes in the order of labels.",
             Labels = [.. Emotions.Names],
             Provenance = provenance,
             Mean = Mean,
             Scale = Scale,
+            HiddenWeights = HiddenWeights,
+            HiddenBias = HiddenBias,
             Weights = Weights,
             Bias = Bias,
         };
@@ -153,6 +194,10 @@ public sealed class EmotionHead
 
         public float[]? Scale { get; set; }
 
+        public float[][]? HiddenWeights { get; set; }
+
+        public float[]? HiddenBias { get; set; }
+
         public float[][]? Weights { get; set; }
 
         public float[]? Bias { get; set; }
@@ -160,17 +205,21 @@ public sealed class EmotionHead
 }
 
 /// <summary>How a head file was made.</summary>
+/// <param name="Iterations">full-batch steps for a plain regression; passes over the data (mini-batches) with a hidden layer.</param>
+/// <param name="ValidationAccuracyByConfiguration">every configuration tried, keyed "hidden=H l2=X", with its held-out accuracy.</param>
 public sealed record EmotionHeadProvenance(
     string FittedOn,
     int Images,
     string Command,
     string Augmentation,
+    int HiddenUnits,
+    double Dropout,
     double L2,
     int Iterations,
     double LearningRate,
     double ValidationFraction,
     int Seed,
-    IReadOnlyDictionary<string, double> ValidationAccuracyByL2,
+    IReadOnlyDictionary<string, double> ValidationAccuracyByConfiguration,
     double ValidationAccuracy,
     double TrainAccuracy,
     string FaceApiSha256);
