@@ -12,15 +12,16 @@ public sealed class FitEmotionHeadCommandTests
     private static string Models => Path.Combine(RepositoryRoot.Path, "models");
 
     [Theory]
-    [InlineData(new string[0])]
-    [InlineData(new[] { "--images", "/no/such/folder", "--out", "x.json" })]
-    [InlineData(new[] { "--images", ".", "--out", "x.json", "--l2", "minus-one" })]
-    [InlineData(new[] { "--images", ".", "--out", "x.json", "--validation", "0.9" })]
-    [InlineData(new[] { "--images", ".", "--out", "x.json", "--hidden", "2.5" })]
-    [InlineData(new[] { "--images", ".", "--bogus" })]
-    public async Task Bad_arguments_are_usage_errors(string[] args)
+    [InlineData("")]
+    [InlineData("--images /no/such/folder --out x.json")]
+    [InlineData("--images . --out x.json --l2 minus-one")]
+    [InlineData("--images . --out x.json --validation 0.9")]
+    [InlineData("--images . --out x.json --hidden 2.5")]
+    [InlineData("--images . --bogus")]
+    public async Task Bad_arguments_are_usage_errors(string args)
     {
-        Assert.Equal(2, await new FitEmotionHeadCommand().RunAsync(args, CancellationToken.None));
+        var list = args.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, await new FitEmotionHeadCommand().RunAsync(list, CancellationToken.None));
     }
 
     [Fact]
