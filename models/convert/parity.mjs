@@ -129,16 +129,21 @@ for (const [name, size] of [['blazeface-front', 128], ['blazeface', 256]]) {
   const n = 4;
   const pixels = fixedImages(n, 112, 112, 3, 0, 255, 31);
   const expected = [];
+  const expectedFeatures = [];
   for (let b = 0; b < n; b++) {
     const image = ftf.tensor3d(pixels.subarray(b * 112 * 112 * 3, (b + 1) * 112 * 112 * 3), [112, 112, 3]);
     const netInput = await faceapi.toNetInput(image);
     expected.push(...(await faceapi.nets.faceExpressionNet.forwardInput(netInput).data()));
+    // face-api's feature extractor ends with the 7x7 average pool its classifier reads.
+    const pooled = faceapi.nets.faceExpressionNet.faceFeatureExtractor.forwardInput(netInput);
+    expectedFeatures.push(...(await pooled.as2D(1, -1).data()));
   }
   const mean = [122.782, 117.001, 104.298];
   const normalized = pixels.map((v, i) => (v - mean[i % 3]) / 255);
   const session = await ort.InferenceSession.create(path.join(onnxDir, 'face-expression.onnx'));
   const result = await session.run({ input: new ort.Tensor('float32', nhwcToNchw(normalized, n, 112, 112, 3), [n, 3, 112, 112]) });
   allOk = compare('face-expression probabilities', result.probabilities.data, expected, 'abs') && allOk;
+  allOk = compare('face-expression pooled features', result.features.data, expectedFeatures, 'rel') && allOk;
 }
 
 console.log(allOk ? 'parity: all models within tolerance' : 'parity: FAILED');

@@ -270,11 +270,16 @@ def convert_face_api_expression(model_dir):
     flat = g.node("Flatten", [pooled], [n, c], "flatten", axis=1)
     logits = g.node("Gemm", [flat, g.const("fc_w", w["fc/weights"]), g.const("fc_b", w["fc/bias"])], [n, 7], "fc")
     g.nodes.append(helper.make_node("Softmax", [logits], ["probabilities"], name="probabilities", axis=-1))
+    # The pooled backbone features are a second output: face-api's backbone never saw FER-2013, so a head fitted
+    # on them over FER's training split is not fooled by memorisation (mini-Xception's problem). Free to expose.
+    g.nodes.append(helper.make_node("Identity", [flat], ["features"], name="features"))
     inputs = [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["N", 3, 112, 112])]
-    outputs = [helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, ["N", 7])]
+    outputs = [helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, ["N", 7]),
+               helper.make_tensor_value_info("features", TensorProto.FLOAT, ["N", c])]
     return g.model("face_expression", inputs, outputs,
                    "face-api FaceExpressionNet. Input NCHW RGB (x - [122.782, 117.001, 104.298]) / 255, 112x112. "
-                   "Output softmax over neutral, happy, sad, angry, fearful, disgusted, surprised.")
+                   "Outputs: softmax over neutral, happy, sad, angry, fearful, disgusted, surprised; "
+                   f"and the {c} globally average-pooled backbone features the classifier reads.")
 
 
 def save(model, path):

@@ -15,6 +15,7 @@ internal static class CommandTable
         new EvalRecsCommand(),
         new FitContentCommand(),
         new EvalFerCommand(),
+        new FitEmotionHeadCommand(),
         new BenchVisionCommand(),
         new LoadCommand(),
     ];

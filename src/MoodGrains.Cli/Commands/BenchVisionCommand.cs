@@ -13,7 +13,8 @@ internal sealed class BenchVisionCommand : ICliCommand
 {
     private const string UsageText =
         "moodgrains bench vision [--frames N] [--photo FILE] [--detector blazeface|blazeface-front|haar] " +
-        "[--model default|xception|xception-flip|xception-tencrop|faceapi|faceapi-flip|ensemble] [--models DIR] [--json]";
+        "[--model default|xception|xception-flip|xception-tencrop|faceapi|faceapi-flip|ensemble|head-flip|xception-tencrop+head|xception-flip+head] " +
+        "[--models DIR] [--json]";
 
     public IReadOnlyList<string> Path { get; } = ["bench", "vision"];
 
@@ -78,6 +79,15 @@ internal sealed class BenchVisionCommand : ICliCommand
                 break;
             case "ensemble":
                 options.EmotionModel = EmotionModelKind.Ensemble;
+                break;
+            case "head-flip":
+                options.EmotionModel = EmotionModelKind.FaceApiHead;
+                options.FlipAveraging = true;
+                break;
+            case "xception-tencrop+head" or "xception-flip+head":
+                options.EmotionModel = EmotionModelKind.XceptionAndHead;
+                options.FlipAveraging = true;
+                options.MultiCrop = model == "xception-tencrop+head";
                 break;
             default:
                 return Task.FromResult(VisionArgs.Usage("unknown model", UsageText));
@@ -144,7 +154,7 @@ internal sealed class BenchVisionCommand : ICliCommand
         var summary = new Dictionary<string, object>
         {
             ["detector"] = options.Detector == FaceDetectorKind.Haar ? "haar" : options.BlazeFaceFile,
-            ["emotion_model"] = model == "default" ? $"default ({options.EmotionModel}{(options.EmotionModel != EmotionModelKind.Ensemble && options.FlipAveraging ? "+flip" : "")}{(options.EmotionModel == EmotionModelKind.Xception && options.MultiCrop ? "+5crops" : "")})" : model,
+            ["emotion_model"] = model == "default" ? $"default ({options.EmotionModel}{(options.EmotionModel != EmotionModelKind.Ensemble && options.FlipAveraging ? "+flip" : "")}{(options.EmotionModel is EmotionModelKind.Xception or EmotionModelKind.XceptionAndHead && options.MultiCrop ? "+5crops" : "")})" : model,
             ["frames_per_measurement"] = frames,
             ["processor_count"] = Environment.ProcessorCount,
             ["results"] = results,

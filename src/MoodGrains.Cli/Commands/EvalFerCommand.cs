@@ -15,10 +15,11 @@ namespace MoodGrains.Cli.Commands;
 internal sealed class EvalFerCommand : ICliCommand
 {
     private const string UsageText =
-        "moodgrains eval fer --images DIR [--model default|xception|xception-flip|xception-tencrop|faceapi|faceapi-flip|ensemble] [--all] " +
+        "moodgrains eval fer --images DIR [--model default|xception|xception-flip|xception-tencrop|faceapi|faceapi-flip|ensemble|head|head-flip|xception-tencrop+head] [--all] " +
         "[--fit-ensemble OUT.json] [--limit N] [--threads N] [--models DIR] [--json]";
 
-    private static readonly string[] ModelNames = ["xception", "xception-flip", "xception-tencrop", "faceapi", "faceapi-flip", "ensemble"];
+    private static readonly string[] ModelNames =
+        ["xception", "xception-flip", "xception-tencrop", "faceapi", "faceapi-flip", "ensemble", "head", "head-flip", "xception-tencrop+head"];
 
     public IReadOnlyList<string> Path { get; } = ["eval", "fer"];
 
@@ -77,7 +78,7 @@ internal sealed class EvalFerCommand : ICliCommand
         return Task.FromResult(EvaluateOne(options, modelName, samples, threads, parsed.Has("--json"), cancellationToken));
     }
 
-    private static List<(string Path, int Label)> LoadSamples(string dir, int limitPerClass)
+    internal static List<(string Path, int Label)> LoadSamples(string dir, int limitPerClass)
     {
         var samples = new List<(string, int)>();
         for (var label = 0; label < Emotions.Count; label++)
@@ -108,10 +109,12 @@ internal sealed class EvalFerCommand : ICliCommand
             {
                 "xception" or "xception-flip" or "xception-tencrop" => EmotionModelKind.Xception,
                 "faceapi" or "faceapi-flip" => EmotionModelKind.FaceApi,
+                "head" or "head-flip" => EmotionModelKind.FaceApiHead,
+                "xception-tencrop+head" => EmotionModelKind.XceptionAndHead,
                 _ => EmotionModelKind.Ensemble,
             };
-            options.FlipAveraging = modelName.EndsWith("-flip", StringComparison.Ordinal) || modelName == "xception-tencrop";
-            options.MultiCrop = modelName == "xception-tencrop";
+            options.FlipAveraging = modelName.EndsWith("-flip", StringComparison.Ordinal) || modelName.StartsWith("xception-tencrop", StringComparison.Ordinal);
+            options.MultiCrop = modelName.StartsWith("xception-tencrop", StringComparison.Ordinal);
         }
 
         var errors = options.Validate();
@@ -176,14 +179,21 @@ internal sealed class EvalFerCommand : ICliCommand
     private static string Describe(VisionOptions options) => options.EmotionModel switch
     {
         EmotionModelKind.Ensemble => "ensemble",
-        EmotionModelKind.Xception => options.MultiCrop ? (options.FlipAveraging ? "xception-tencrop" : "xception-fivecrop") : options.FlipAveraging ? "xception-flip" : "xception",
+        EmotionModelKind.Xception => DescribeXception(options),
+        EmotionModelKind.FaceApiHead => options.FlipAveraging ? "head-flip" : "head",
+        EmotionModelKind.XceptionAndHead => $"{DescribeXception(options)}+head{(options.FlipAveraging ? "-flip" : "")}",
         _ => options.FlipAveraging ? "faceapi-flip" : "faceapi",
     };
 
-    private static ModelScores[] ScoreAll(VisionOptions options, List<(string Path, int Label)> samples, int threads, CancellationToken cancellationToken, out bool hasEnsemble)
+    private static string DescribeXception(VisionOptions options) =>
+        options.MultiCrop ? (options.FlipAveraging ? "xception-tencrop" : "xception-fivecrop") : options.FlipAveraging ? "xception-flip" : "xception";
+
+    private static ModelScores[] ScoreAll(
+        VisionOptions options, List<(string Path, int Label)> samples, int threads, CancellationToken cancellationToken, out bool hasEnsemble, out bool hasHead)
     {
         using var classifier = EmotionClassifier.CreateForEvaluation(options);
         hasEnsemble = classifier.HasEnsemble;
+        hasHead = classifier.HasHead;
         var scores = new ModelScores[samples.Count];
         const int batch = 32;
         var batches = (samples.Count + batch - 1) / batch;
@@ -219,12 +229,13 @@ internal sealed class EvalFerCommand : ICliCommand
 
     private static int EvaluateAll(VisionOptions options, List<(string Path, int Label)> samples, int threads, bool json, CancellationToken cancellationToken)
     {
-        var scores = ScoreAll(options, samples, threads, cancellationToken, out var hasEnsemble);
+        var scores = ScoreAll(options, samples, threads, cancellationToken, out var hasEnsemble, out var hasHead);
         var labels = samples.Select(s => s.Label).ToArray();
         var rows = new List<(string Name, Metrics Metrics)>
         {
             ("xception", Metrics.Compute(labels, scores.Select(s => ArgMax(s.Xception)).ToArray())),
             ("xception-flip", Metrics.Compute(labels, scores.Select(s => ArgMax(s.XceptionFlip)).ToArray())),
+            ("xception-tencrop", Metrics.Compute(labels, scores.Select(s => ArgMax(s.XceptionTenCrop)).ToArray())),
             ("faceapi", Metrics.Compute(labels, scores.Select(s => ArgMax(s.FaceApi)).ToArray())),
             ("faceapi-flip", Metrics.Compute(labels, scores.Select(s => ArgMax(s.FaceApiFlip)).ToArray())),
             ("mean-of-both-flip", Metrics.Compute(labels, scores.Select(s => ArgMax(s.XceptionFlip.Zip(s.FaceApiFlip, (a, b) => a + b).ToArray())).ToArray())),
@@ -232,6 +243,16 @@ internal sealed class EvalFerCommand : ICliCommand
         if (hasEnsemble)
         {
             rows.Add(("ensemble", Metrics.Compute(labels, scores.Select(s => ArgMax(s.Ensemble!)).ToArray())));
+        }
+
+        if (hasHead)
+        {
+            rows.Add(("head-flip", Metrics.Compute(labels, scores.Select(s => ArgMax(s.Head!)).ToArray())));
+            // The shipped rule (fixed in advance, see ProductOfExperts), then the arithmetic mean for comparison only.
+            rows.Add(("xception-tencrop+head", Metrics.Compute(labels,
+                scores.Select(s => ArgMax(ProductOfExperts.Combine(s.XceptionTenCrop, s.Head!))).ToArray())));
+            rows.Add(("mean(tencrop,head)", Metrics.Compute(labels,
+                scores.Select(s => ArgMax(s.XceptionTenCrop.Zip(s.Head!, (a, b) => a + b).ToArray())).ToArray())));
         }
 
         if (json)
@@ -250,10 +271,10 @@ internal sealed class EvalFerCommand : ICliCommand
         else
         {
             Console.WriteLine($"images: {samples.Count}");
-            Console.WriteLine($"{"model",-18} {"accuracy",9} {"macro-F1",9}");
+            Console.WriteLine($"{"model",-22} {"accuracy",9} {"macro-F1",9}");
             foreach (var (name, m) in rows)
             {
-                Console.WriteLine($"{name,-18} {m.Accuracy,9:P2} {m.MacroF1,9:F4}");
+                Console.WriteLine($"{name,-22} {m.Accuracy,9:P2} {m.MacroF1,9:F4}");
             }
         }
 
@@ -263,7 +284,7 @@ internal sealed class EvalFerCommand : ICliCommand
     private static int FitEnsemble(VisionOptions options, string imagesDir, List<(string Path, int Label)> samples, string output, int threads, string command, CancellationToken cancellationToken)
     {
         Console.Error.WriteLine($"scoring {samples.Count} training images with both models ...");
-        var scores = ScoreAll(options, samples, threads, cancellationToken, out _);
+        var scores = ScoreAll(options, samples, threads, cancellationToken, out _, out _);
         var features = scores.Select(s =>
         {
             var f = new float[EnsembleModel.FeatureCount];

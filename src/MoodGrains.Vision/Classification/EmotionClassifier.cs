@@ -5,11 +5,20 @@ using OpenCvSharp;
 namespace MoodGrains.Vision.Classification;
 
 /// <summary>Every model's opinion of one face, each in canonical <see cref="Emotion"/> order (for evaluation and fitting).</summary>
-public sealed record ModelScores(float[] Xception, float[] XceptionFlip, float[] FaceApi, float[] FaceApiFlip, float[]? Ensemble);
+/// <param name="XceptionTenCrop">mini-Xception averaged over five sub-crops and their mirrors.</param>
+/// <param name="Head">the face-api head's probabilities averaged with the mirror image's, when the head is loaded.</param>
+public sealed record ModelScores(
+    float[] Xception,
+    float[] XceptionFlip,
+    float[] XceptionTenCrop,
+    float[] FaceApi,
+    float[] FaceApiFlip,
+    float[]? Ensemble,
+    float[]? Head);
 
 /// <summary>
 /// Turns face crops into emotion probabilities with the configured model: mini-Xception, face-api's expression net,
-/// or the stacked ensemble of both. Each model's preprocessing lives here, next to the model it belongs to.
+/// the stacked ensemble of both, the FER head over face-api's backbone features, or that head combined with mini-Xception. Each model's preprocessing lives here, next to the model it belongs to.
 /// Thread-safe: the ONNX sessions are shared, all per-call state is local.
 /// </summary>
 public sealed class EmotionClassifier : IDisposable
@@ -27,11 +36,12 @@ public sealed class EmotionClassifier : IDisposable
     private readonly OnnxModel? _xception;
     private readonly OnnxModel? _faceApi;
     private readonly EnsembleModel? _ensemble;
+    private readonly EmotionHead? _head;
     private readonly EmotionModelKind _kind;
     private readonly bool _flip;
     private readonly bool _multiCrop;
 
-    private EmotionClassifier(VisionOptions options, bool xception, bool faceApi, bool ensemble)
+    private EmotionClassifier(VisionOptions options, bool xception, bool faceApi, bool ensemble, bool head)
     {
         _kind = options.EmotionModel;
         _flip = options.FlipAveraging;
@@ -41,6 +51,7 @@ public sealed class EmotionClassifier : IDisposable
             _xception = xception ? new OnnxModel(options.ResolvePath(options.XceptionFile), options.IntraOpThreads) : null;
             _faceApi = faceApi ? new OnnxModel(options.ResolvePath(options.FaceApiFile), options.IntraOpThreads) : null;
             _ensemble = ensemble ? EnsembleModel.Load(options.ResolvePath(options.EnsembleFile)) : null;
+            _head = head ? LoadHead(options, _faceApi!) : null;
         }
         catch
         {
@@ -53,15 +64,39 @@ public sealed class EmotionClassifier : IDisposable
 
     public bool HasEnsemble => _ensemble is not null;
 
+    public bool HasHead => _head is not null;
+
     /// <summary>Loads only what <see cref="VisionOptions.EmotionModel"/> needs.</summary>
     public static EmotionClassifier Create(VisionOptions options) => new(options,
-        options.EmotionModel != EmotionModelKind.FaceApi,
-        options.EmotionModel != EmotionModelKind.Xception,
-        options.EmotionModel == EmotionModelKind.Ensemble);
+        options.EmotionModel.UsesXception(),
+        options.EmotionModel.UsesFaceApi(),
+        options.EmotionModel == EmotionModelKind.Ensemble,
+        options.EmotionModel.UsesHead());
 
-    /// <summary>Loads both models, and the ensemble when its file exists (it does not yet while it is being fitted).</summary>
+    /// <summary>
+    /// Loads both models, and the ensemble and the head when their files exist (they do not yet while being fitted).
+    /// </summary>
     public static EmotionClassifier CreateForEvaluation(VisionOptions options) => new(options, true, true,
-        File.Exists(options.ResolvePath(options.EnsembleFile)));
+        File.Exists(options.ResolvePath(options.EnsembleFile)), File.Exists(options.ResolvePath(options.HeadFile)));
+
+    private static EmotionHead LoadHead(VisionOptions options, OnnxModel faceApi)
+    {
+        var path = options.ResolvePath(options.HeadFile);
+        var head = EmotionHead.Load(path);
+        if (faceApi.OutputShapes.Count < 2)
+        {
+            throw new InvalidDataException(
+                $"'{options.ResolvePath(options.FaceApiFile)}' has no 'features' output for the head; rebuild it with models/convert/rebuild.sh.");
+        }
+
+        var dims = faceApi.OutputShapes[1][^1];
+        if (dims != head.FeatureCount)
+        {
+            throw new InvalidDataException($"'{path}' reads {head.FeatureCount} features but the face-api model gives {dims}.");
+        }
+
+        return head;
+    }
 
     /// <summary>Probabilities for each face crop (BGR or gray, any size), by the configured model.</summary>
     public EmotionScores[] Classify(IReadOnlyList<Mat> faces)
@@ -96,6 +131,31 @@ public sealed class EmotionClassifier : IDisposable
                     break;
                 }
 
+            case EmotionModelKind.FaceApiHead:
+                {
+                    var h = RunHead(faces, _flip);
+                    for (var i = 0; i < faces.Count; i++)
+                    {
+                        result[i] = new EmotionScores(h[i]);
+                    }
+
+                    break;
+                }
+
+            case EmotionModelKind.XceptionAndHead:
+                {
+                    // mini-Xception with its configured test-time augmentation; the head with flips only (five crops
+                    // of the 112x112 face-api input would cost five times the whole classifier for the head alone).
+                    var x = _multiCrop ? RunXceptionMultiCrop(faces, _flip) : RunXception(faces, _flip);
+                    var h = RunHead(faces, _flip);
+                    for (var i = 0; i < faces.Count; i++)
+                    {
+                        result[i] = new EmotionScores(ProductOfExperts.Combine(x[i], h[i]));
+                    }
+
+                    break;
+                }
+
             default:
                 {
                     var x = RunXception(faces, flip: true);
@@ -121,16 +181,28 @@ public sealed class EmotionClassifier : IDisposable
         }
 
         var x = RunXceptionPairs(faces);
-        var f = RunFaceApiPairs(faces);
+        var tenCrop = RunXceptionMultiCrop(faces, flip: true);
+        var (f, features) = RunFaceApiOutputs(faces, flip: true);
         var result = new ModelScores[faces.Count];
         for (var i = 0; i < faces.Count; i++)
         {
             var xFlip = Average(x[i].Plain, x[i].Mirrored);
             var fFlip = Average(f[i].Plain, f[i].Mirrored);
-            result[i] = new ModelScores(x[i].Plain, xFlip, f[i].Plain, fFlip, _ensemble?.Predict(xFlip, fFlip));
+            var head = _head is null ? null : Average(_head.Predict(features[i].Plain), _head.Predict(features[i].Mirrored));
+            result[i] = new ModelScores(x[i].Plain, xFlip, tenCrop[i], f[i].Plain, fFlip, _ensemble?.Predict(xFlip, fFlip), head);
         }
 
         return result;
+    }
+
+    /// <summary>face-api's pooled backbone features of each face and of its mirror image (what the head is fitted on).</summary>
+    public (float[] Plain, float[] Mirrored)[] FaceApiFeatures(IReadOnlyList<Mat> faces) => RunFaceApiOutputs(faces, flip: true).Features;
+
+    private float[][] RunHead(IReadOnlyList<Mat> faces, bool flip)
+    {
+        var head = _head ?? throw new InvalidOperationException("The emotion head is not loaded.");
+        var (_, features) = RunFaceApiOutputs(faces, flip);
+        return [.. features.Select(p => flip ? Average(head.Predict(p.Plain), head.Predict(p.Mirrored)) : head.Predict(p.Plain))];
     }
 
     private float[][] RunXception(IReadOnlyList<Mat> faces, bool flip)
@@ -211,10 +283,15 @@ public sealed class EmotionClassifier : IDisposable
         }
 
         var output = model.Run(input.Memory, [faces.Count * copies, 1, XceptionSize, XceptionSize])[0];
-        return Split(output, faces.Count, copies, static (src, dst) => src.CopyTo(dst));
+        return Split(output, faces.Count, copies, Emotions.Count, static (src, dst) => src.CopyTo(dst));
     }
 
-    private (float[] Plain, float[] Mirrored)[] RunFaceApiPairs(IReadOnlyList<Mat> faces, bool flip = true)
+    private (float[] Plain, float[] Mirrored)[] RunFaceApiPairs(IReadOnlyList<Mat> faces, bool flip = true) =>
+        RunFaceApiOutputs(faces, flip).Probabilities;
+
+    /// <summary>One face-api run: canonical-order probabilities and, when the model has them, the pooled features.</summary>
+    private ((float[] Plain, float[] Mirrored)[] Probabilities, (float[] Plain, float[] Mirrored)[] Features) RunFaceApiOutputs(
+        IReadOnlyList<Mat> faces, bool flip)
     {
         var model = _faceApi ?? throw new InvalidOperationException("The face-api model is not loaded.");
         const int image = 3 * FaceApiSize * FaceApiSize;
@@ -229,30 +306,37 @@ public sealed class EmotionClassifier : IDisposable
             FillFaceApi(resized, plain, mirrored);
         }
 
-        var output = model.Run(input.Memory, [faces.Count * copies, 3, FaceApiSize, FaceApiSize])[0];
-        return Split(output, faces.Count, copies, static (src, dst) =>
+        var outputs = model.Run(input.Memory, [faces.Count * copies, 3, FaceApiSize, FaceApiSize]);
+        var probabilities = Split(outputs[0], faces.Count, copies, Emotions.Count, static (src, dst) =>
         {
             for (var k = 0; k < Emotions.Count; k++)
             {
                 dst[(int)FaceApiLabels[k]] = src[k];
             }
         });
+        if (outputs.Length < 2)
+        {
+            return (probabilities, []);
+        }
+
+        var dims = outputs[1].Length / (faces.Count * copies);
+        return (probabilities, Split(outputs[1], faces.Count, copies, dims, static (src, dst) => src.CopyTo(dst)));
     }
 
     private delegate void Reorder(ReadOnlySpan<float> source, Span<float> canonical);
 
-    private static (float[] Plain, float[] Mirrored)[] Split(float[] output, int faces, int copies, Reorder reorder)
+    private static (float[] Plain, float[] Mirrored)[] Split(float[] output, int faces, int copies, int width, Reorder reorder)
     {
         var result = new (float[], float[])[faces];
         for (var i = 0; i < faces; i++)
         {
-            var plain = new float[Emotions.Count];
-            reorder(output.AsSpan(i * copies * Emotions.Count, Emotions.Count), plain);
+            var plain = new float[width];
+            reorder(output.AsSpan(i * copies * width, width), plain);
             var mirrored = plain;
             if (copies == 2)
             {
-                mirrored = new float[Emotions.Count];
-                reorder(output.AsSpan(((i * 2) + 1) * Emotions.Count, Emotions.Count), mirrored);
+                mirrored = new float[width];
+                reorder(output.AsSpan(((i * 2) + 1) * width, width), mirrored);
             }
 
             result[i] = (plain, mirrored);

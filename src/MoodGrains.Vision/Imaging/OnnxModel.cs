@@ -24,10 +24,14 @@ internal sealed class OnnxModel : IDisposable
         _inputName = _session.InputNames[0];
         _outputNames = [.. _session.OutputNames];
         InputShape = _session.InputMetadata[_inputName].Dimensions;
+        OutputShapes = [.. _outputNames.Select(name => (IReadOnlyList<int>)_session.OutputMetadata[name].Dimensions)];
     }
 
     /// <summary>Declared input dimensions; -1 marks a free (batch) dimension.</summary>
     public IReadOnlyList<int> InputShape { get; }
+
+    /// <summary>Declared dimensions of each output, in the order <see cref="Run"/> returns them.</summary>
+    public IReadOnlyList<IReadOnlyList<int>> OutputShapes { get; }
 
     /// <summary>Runs the model on a planar float buffer and copies every output (in declared order) into new arrays.</summary>
     public float[][] Run(Memory<float> input, long[] shape)

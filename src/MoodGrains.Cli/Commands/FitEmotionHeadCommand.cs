@@ -1,0 +1,342 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using MoodGrains.Abstractions.Mood;
+using MoodGrains.Vision;
+using MoodGrains.Vision.Classification;
+using OpenCvSharp;
+
+namespace MoodGrains.Cli.Commands;
+
+/// <summary>
+/// Fits the FER head over face-api's pooled backbone features on a folder-per-label training set: features of each
+/// image and its mirror (both are training samples); the form (plain logistic regression or one hidden layer) and the L2
+/// strength are chosen on a stratified held-out slice of the same folder, then the winner is refitted on every image.
+/// </summary>
+internal sealed class FitEmotionHeadCommand : ICliCommand
+{
+    private const string UsageText =
+        "moodgrains fit emotion-head --images DIR --out FILE.json [--hidden 0,256] [--l2 1e-4,1e-3,3e-3,1e-2,3e-2] [--hidden-l2 1e-4,1e-3] " +
+        "[--iterations 500] [--epochs 30] [--dropout 0.3] [--validation 0.15] [--seed N] [--threads N] [--cache FILE] [--limit N] [--models DIR]";
+
+    private const double LinearLearningRate = 0.05;
+    private const double HiddenLearningRate = 1e-3;
+
+    private static readonly double[] DefaultL2 = [1e-4, 1e-3, 3e-3, 1e-2, 3e-2];
+    private static readonly double[] DefaultHiddenL2 = [1e-4, 1e-3];
+
+    public IReadOnlyList<string> Path { get; } = ["fit", "emotion-head"];
+
+    public string Summary => "fit the FER head over face-api's backbone features (l2 chosen on a held-out slice of the training folder)";
+
+    public Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
+    {
+        var parsed = VisionArgs.Parse(args,
+            new HashSet<string>(["--images", "--out", "--hidden", "--l2", "--hidden-l2", "--iterations", "--epochs", "--dropout", "--validation", "--seed",
+                "--threads", "--cache", "--limit", "--models"],
+                StringComparer.OrdinalIgnoreCase),
+            new HashSet<string>(StringComparer.OrdinalIgnoreCase));
+        if (parsed.Error is not null)
+        {
+            return Task.FromResult(VisionArgs.Usage(parsed.Error, UsageText));
+        }
+
+        var imagesDir = parsed.Get("--images");
+        var output = parsed.Get("--out");
+        if (imagesDir is null || output is null)
+        {
+            return Task.FromResult(VisionArgs.Usage("--images and --out are required", UsageText));
+        }
+
+        if (!Directory.Exists(imagesDir))
+        {
+            return Task.FromResult(VisionArgs.Usage($"'{imagesDir}' is not a folder", UsageText));
+        }
+
+        if (!parsed.TryGetInt("--iterations", 500, out var iterations) || !parsed.TryGetInt("--epochs", 30, out var epochs)
+            || !parsed.TryGetInt("--threads", 1, out var threads) || !parsed.TryGetInt("--seed", 20131, out var seed)
+            || !parsed.TryGetInt("--limit", int.MaxValue, out var limit))
+        {
+            return Task.FromResult(VisionArgs.Usage("--iterations, --epochs, --threads, --seed and --limit take a positive whole number", UsageText));
+        }
+
+        if (!TryParseDouble(parsed.Get("--validation"), 0.15, out var validation) || validation is <= 0 or >= 0.5
+            || !TryParseDouble(parsed.Get("--dropout"), 0.3, out var dropout) || dropout is < 0 or >= 1)
+        {
+            return Task.FromResult(VisionArgs.Usage("--validation takes a fraction in (0, 0.5) and --dropout one in [0, 1)", UsageText));
+        }
+
+        if (!TryParseList(parsed.Get("--l2"), DefaultL2, out var linearGrid) || !TryParseList(parsed.Get("--hidden-l2"), DefaultHiddenL2, out var hiddenGrid)
+            || !TryParseList(parsed.Get("--hidden"), [0, 256], out var hiddenSizes) || hiddenSizes.Any(h => h != Math.Floor(h) || h > 4096))
+        {
+            return Task.FromResult(VisionArgs.Usage("--l2, --hidden-l2 and --hidden take comma-separated non-negative numbers (--hidden: whole, at most 4096)", UsageText));
+        }
+
+        var configurations = hiddenSizes.SelectMany(h => (h == 0 ? linearGrid : hiddenGrid).Select(l2 => (Hidden: (int)h, L2: l2))).ToList();
+
+        var modelDir = parsed.FindModelDirectory();
+        if (modelDir is null)
+        {
+            return Task.FromResult(VisionArgs.Usage("the models folder was not found; pass --models DIR", UsageText));
+        }
+
+        var samples = EvalFerCommand.LoadSamples(imagesDir, limit);
+        if (samples.Count < Emotions.Count * 4)
+        {
+            return Task.FromResult(VisionArgs.Usage($"too few images in label folders ({string.Join(", ", Emotions.Names)}) under '{imagesDir}'", UsageText));
+        }
+
+        var options = new VisionOptions { ModelDirectory = modelDir };
+        var faceApiSha = Sha256(options.ResolvePath(options.FaceApiFile));
+        var features = LoadOrExtract(options, samples, faceApiSha, parsed.Get("--cache"), threads, cancellationToken);
+        if (features is null)
+        {
+            return Task.FromResult(1);
+        }
+
+        var labels = samples.Select(s => s.Label).ToArray();
+        var (fitImages, validationImages) = EmotionHeadFitter.StratifiedSplit(labels, validation, seed);
+        Console.Error.WriteLine($"{samples.Count} images: fitting on {fitImages.Length}, validating on {validationImages.Length} (seed {seed})");
+        var byConfiguration = new Dictionary<string, double>();
+        var best = configurations[0];
+        var bestAccuracy = -1.0;
+        var settings = new Settings(iterations, epochs, dropout, seed, threads);
+        foreach (var configuration in configurations)
+        {
+            var head = Fit(features, labels, fitImages, configuration, settings);
+            var accuracy = FlipAccuracy(head, features, labels, validationImages);
+            byConfiguration[Name(configuration)] = Math.Round(accuracy, 5);
+            Console.Error.WriteLine($"{Name(configuration)}: validation accuracy {accuracy:P2}");
+            if (accuracy > bestAccuracy)
+            {
+                (best, bestAccuracy) = (configuration, accuracy);
+            }
+        }
+
+        Console.Error.WriteLine($"refitting on all {samples.Count} images with {Name(best)} ...");
+        var all = Enumerable.Range(0, samples.Count).ToArray();
+        var final = Fit(features, labels, all, best, settings);
+        var trainAccuracy = FlipAccuracy(final, features, labels, all);
+        final.Save(output, new EmotionHeadProvenance(
+            FittedOn: System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(imagesDir))),
+            Images: samples.Count,
+            Command: string.Join(' ', ["moodgrains", .. Path, .. args]),
+            Augmentation: "each image and its mirror image are separate training samples; predictions average the two",
+            HiddenUnits: best.Hidden,
+            Dropout: best.Hidden > 0 ? dropout : 0,
+            L2: best.L2,
+            Iterations: best.Hidden > 0 ? epochs : iterations,
+            LearningRate: best.Hidden > 0 ? HiddenLearningRate : LinearLearningRate,
+            ValidationFraction: validation,
+            Seed: seed,
+            ValidationAccuracyByConfiguration: byConfiguration,
+            ValidationAccuracy: Math.Round(bestAccuracy, 5),
+            TrainAccuracy: Math.Round(trainAccuracy, 5),
+            FaceApiSha256: faceApiSha));
+        Console.WriteLine($"wrote {output}: {Name(best)}, validation accuracy {bestAccuracy:P2} ({validationImages.Length} held-out images), " +
+            $"training accuracy {trainAccuracy:P2} over {samples.Count} images");
+        return Task.FromResult(0);
+    }
+
+    private sealed record Settings(int Iterations, int Epochs, double Dropout, int Seed, int Threads);
+
+    private static string Name((int Hidden, double L2) configuration) =>
+        string.Create(CultureInfo.InvariantCulture, $"hidden={configuration.Hidden} l2={configuration.L2:R}");
+
+    private static EmotionHead Fit(
+        (float[] Plain, float[] Mirrored)[] features, int[] labels, int[] images, (int Hidden, double L2) configuration, Settings settings)
+    {
+        var x = new List<float[]>(images.Length * 2);
+        var y = new List<int>(images.Length * 2);
+        foreach (var i in images)
+        {
+            x.Add(features[i].Plain);
+            x.Add(features[i].Mirrored);
+            y.Add(labels[i]);
+            y.Add(labels[i]);
+        }
+
+        var name = Name(configuration);
+        if (configuration.Hidden > 0)
+        {
+            return EmotionHeadFitter.FitHidden(x, y, configuration.Hidden, configuration.L2, settings.Epochs, HiddenLearningRate, settings.Dropout,
+                settings.Seed, settings.Threads, (epoch, loss) =>
+                {
+                    if (epoch % 5 == 0 || epoch == settings.Epochs)
+                    {
+                        Console.Error.WriteLine($"  {name} epoch {epoch}/{settings.Epochs}: loss {loss:F4}");
+                    }
+                });
+        }
+
+        return EmotionHeadFitter.Fit(x, y, configuration.L2, settings.Iterations, LinearLearningRate, settings.Threads, (step, loss) =>
+        {
+            if (step % 100 == 0 || step == settings.Iterations)
+            {
+                Console.Error.WriteLine($"  {name} step {step}/{settings.Iterations}: loss {loss:F4}");
+            }
+        });
+    }
+
+    /// <summary>Accuracy as the classifier predicts: the head's probabilities averaged over the face and its mirror image.</summary>
+    private static double FlipAccuracy(EmotionHead head, (float[] Plain, float[] Mirrored)[] features, int[] labels, int[] images)
+    {
+        var correct = 0;
+        foreach (var i in images)
+        {
+            var a = head.Predict(features[i].Plain);
+            var b = head.Predict(features[i].Mirrored);
+            var best = 0;
+            for (var c = 1; c < a.Length; c++)
+            {
+                if (a[c] + b[c] > a[best] + b[best])
+                {
+                    best = c;
+                }
+            }
+
+            correct += best == labels[i] ? 1 : 0;
+        }
+
+        return (double)correct / images.Length;
+    }
+
+    /// <summary>
+    /// Features of every image and its mirror, from the cache file when it was made from the same images and the same
+    /// face-api model (extraction is most of the run time), else extracted and written there.
+    /// </summary>
+    private static (float[] Plain, float[] Mirrored)[]? LoadOrExtract(
+        VisionOptions options, List<(string Path, int Label)> samples, string faceApiSha, string? cache, int threads, CancellationToken cancellationToken)
+    {
+        var key = Sha256Text(faceApiSha + "\n" + string.Join('\n', samples.Select(s => $"{System.IO.Path.GetFullPath(s.Path)}\t{s.Label}")));
+        if (cache is not null && File.Exists(cache))
+        {
+            using var reader = new BinaryReader(File.OpenRead(cache));
+            if (reader.ReadString() == key)
+            {
+                var count = reader.ReadInt32();
+                var dims = reader.ReadInt32();
+                var cached = new (float[], float[])[count];
+                for (var i = 0; i < count; i++)
+                {
+                    cached[i] = (ReadFloats(reader, dims), ReadFloats(reader, dims));
+                }
+
+                Console.Error.WriteLine($"features of {count} images read from {cache}");
+                return cached;
+            }
+
+            Console.Error.WriteLine($"{cache} was made from other images or another model; extracting again");
+        }
+
+        using var classifier = EmotionClassifier.CreateForEvaluation(options);
+        var features = new (float[] Plain, float[] Mirrored)[samples.Count];
+        const int batch = 32;
+        var batches = (samples.Count + batch - 1) / batch;
+        var done = 0;
+        var failed = 0;
+        Parallel.For(0, batches, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken }, b =>
+        {
+            var from = b * batch;
+            var count = Math.Min(batch, samples.Count - from);
+            var mats = new List<Mat>(count);
+            try
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    var mat = Cv2.ImDecode(File.ReadAllBytes(samples[from + i].Path), ImreadModes.Color);
+                    if (mat.Empty())
+                    {
+                        Interlocked.Increment(ref failed);
+                    }
+
+                    mats.Add(mat);
+                }
+
+                if (Volatile.Read(ref failed) == 0)
+                {
+                    classifier.FaceApiFeatures(mats).CopyTo(features, from);
+                }
+            }
+            finally
+            {
+                mats.ForEach(m => m.Dispose());
+            }
+
+            var finished = Interlocked.Add(ref done, count);
+            if (finished / 2000 != (finished - count) / 2000)
+            {
+                Console.Error.WriteLine($"  features of {finished}/{samples.Count} images");
+            }
+        });
+        if (failed > 0)
+        {
+            Console.Error.WriteLine($"error: {failed} image(s) could not be decoded");
+            return null;
+        }
+
+        if (cache is not null)
+        {
+            using var writer = new BinaryWriter(File.Create(cache));
+            writer.Write(key);
+            writer.Write(features.Length);
+            writer.Write(features[0].Plain.Length);
+            foreach (var (plain, mirrored) in features)
+            {
+                WriteFloats(writer, plain);
+                WriteFloats(writer, mirrored);
+            }
+
+            Console.Error.WriteLine($"features cached in {cache}");
+        }
+
+        return features;
+    }
+
+    private static float[] ReadFloats(BinaryReader reader, int count)
+    {
+        var values = new float[count];
+        reader.BaseStream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+        return values;
+    }
+
+    private static void WriteFloats(BinaryWriter writer, float[] values) =>
+        writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+
+    private static bool TryParseList(string? text, double[] fallback, out double[] values)
+    {
+        values = fallback;
+        if (text is null)
+        {
+            return true;
+        }
+
+        var list = new List<double>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value < 0)
+            {
+                return false;
+            }
+
+            list.Add(value);
+        }
+
+        values = [.. list];
+        return values.Length > 0;
+    }
+
+    private static bool TryParseDouble(string? text, double fallback, out double value)
+    {
+        value = fallback;
+        return text is null || double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+    }
+
+    private static string Sha256(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    private static string Sha256Text(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+}
