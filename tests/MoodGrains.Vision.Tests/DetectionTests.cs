@@ -23,6 +23,28 @@ public sealed class DetectionTests(VisionFixture fixture, ITestOutputHelper outp
         Assert.Single(result.Faces);
     }
 
+    // The server's live setting (src/MoodGrains.Server/appsettings.json), read from the file itself.
+    [SharedDataTheory]
+    [InlineData("angry.jpg")]
+    [InlineData("disgusted.jpg")]
+    [InlineData("fearful.jpg")]
+    [InlineData("happy.jpg")]
+    [InlineData("neutral.jpg")]
+    [InlineData("sad.jpg")]
+    [InlineData("surprised.jpg")]
+    public void The_near_face_detector_finds_the_one_face_in_each_single_face_photo(string photo)
+    {
+        var options = VisionFixture.ServerLiveOptions();
+        Assert.Equal("blazeface-front.onnx", options.BlazeFaceFile);
+        using var analyzer = new FrameAnalyzer(options);
+
+        var result = analyzer.Analyze(File.ReadAllBytes(TestImages.Photo(photo)));
+
+        output.WriteLine($"{photo}: {result.Status} {result.Width}x{result.Height}, {string.Join("; ", result.Faces.Select(f => $"{f.Box} score {f.DetectionScore:F2} {f.Emotions.Dominant}"))}");
+        Assert.Equal(FrameStatus.Ok, result.Status);
+        Assert.Single(result.Faces);
+    }
+
     // Faces counted by eye: people facing the camera with both eyes visible.
     [SharedDataTheory]
     [InlineData("bbt1.jpg", 4)]

@@ -53,45 +53,99 @@ public sealed partial class FrameInferencePool : BackgroundService
             : Task.FromResult(new FrameOutcome("Busy", 0, "The server is busy; this frame was skipped.", null, 0, 0, 0));
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, _workers).Select(_ => Task.Run(() => WorkAsync(stoppingToken), stoppingToken)));
-
-    private async Task WorkAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await foreach (var job in _queue.Reader.ReadAllAsync(stoppingToken))
+        // Dedicated threads, not thread-pool ones: inference blocks its thread for milliseconds at a time, and with one
+        // pool thread per core two busy workers would leave SignalR, Orleans and Redis waiting for the pool to grow
+        // (it adds threads about twice a second), which showed up as half-second stalls under load.
+        var stopped = Enumerable.Range(0, _workers).Select(i =>
         {
-            try
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var thread = new Thread(() =>
             {
-                job.Completion.TrySetResult(await ProcessAsync(job));
-            }
-            catch (Exception e)
+                Work(stoppingToken);
+                done.TrySetResult();
+            })
             {
-                LogFrameFailed(e, job.UserId);
-                job.Completion.TrySetResult(new FrameOutcome("Faulted", 0, "This frame could not be processed.", null, 0, 0, 0));
+                IsBackground = true,
+                Name = $"inference-{i}",
+            };
+            thread.Start();
+            return done.Task;
+        }).ToArray();
+        return Task.WhenAll(stopped);
+    }
+
+    private void Work(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (true)
+            {
+                if (!_queue.Reader.TryRead(out var job))
+                {
+                    // Blocking is fine here: this thread exists only to run frames.
+                    if (!_queue.Reader.WaitToReadAsync(stoppingToken).AsTask().GetAwaiter().GetResult())
+                    {
+                        return;
+                    }
+
+                    continue;
+                }
+
+                try
+                {
+                    Process(job);
+                }
+                catch (Exception e)
+                {
+                    LogFrameFailed(e, job.UserId);
+                    job.Completion.TrySetResult(new FrameOutcome("Faulted", 0, "This frame could not be processed.", null, 0, 0, 0));
+                }
             }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
         }
     }
 
-    private async Task<FrameOutcome> ProcessAsync(Job job)
+    private void Process(Job job)
     {
         // A frame that waited longer than its usefulness is dropped unread: the next frame is already on its way,
         // and analysing stale frames is how an overloaded server turns a short burst into seconds of lag.
         if (_clock.GetElapsedTime(job.EnqueuedAt) > _maxQueueWait)
         {
-            return new FrameOutcome("Busy", 0, "The server is busy; this frame was skipped.", null, 0, 0, 0);
+            job.Completion.TrySetResult(new FrameOutcome("Busy", 0, "The server is busy; this frame was skipped.", null, 0, 0, 0));
+            return;
         }
 
         var analysis = _analyzer.Analyze(job.Frame);
         var t = analysis.Timings;
         if (!analysis.Succeeded)
         {
-            return new FrameOutcome(analysis.Status.ToString(), 0, analysis.Detail, null, t.DecodeMs, t.DetectMs, t.ClassifyMs);
+            job.Completion.TrySetResult(new FrameOutcome(analysis.Status.ToString(), 0, analysis.Detail, null, t.DecodeMs, t.DetectMs, t.ClassifyMs));
+            return;
         }
 
-        var reading = Combine(analysis.Faces, job.ReceivedAt);
-        var mood = await _grains.GetGrain<IUserGrain>(job.UserId).RecordReadingAsync(reading);
-        var detail = analysis.FacesCapped ? "More faces than the limit; the most confident ones were read." : null;
-        return new FrameOutcome(analysis.Status.ToString(), analysis.Faces.Count, detail, mood, t.DecodeMs, t.DetectMs, t.ClassifyMs);
+        // The grain call is I/O: it runs on without this thread, which goes back to the next frame.
+        _ = HandOverAsync(job, analysis);
+    }
+
+    private async Task HandOverAsync(Job job, FrameAnalysis analysis)
+    {
+        var t = analysis.Timings;
+        try
+        {
+            var reading = Combine(analysis.Faces, job.ReceivedAt);
+            var mood = await _grains.GetGrain<IUserGrain>(job.UserId).RecordReadingAsync(reading);
+            var detail = analysis.FacesCapped ? "More faces than the limit; the most confident ones were read." : null;
+            job.Completion.TrySetResult(new FrameOutcome(analysis.Status.ToString(), analysis.Faces.Count, detail, mood, t.DecodeMs, t.DetectMs, t.ClassifyMs));
+        }
+        catch (Exception e)
+        {
+            LogFrameFailed(e, job.UserId);
+            job.Completion.TrySetResult(new FrameOutcome("Faulted", 0, "This frame could not be processed.", null, t.DecodeMs, t.DetectMs, t.ClassifyMs));
+        }
     }
 
     /// <summary>
