@@ -6,12 +6,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using MoodGrains.Testing;
 
-namespace MoodGrains.Server.Tests;
+namespace MoodGrains.Testing;
 
 /// <summary>A player command the fake received: path, device, the body's uris (space-separated) and position.</summary>
-internal sealed record PlayerCall(string Account, string Command, string? DeviceId, string Uris, int? PositionMs);
+public sealed record PlayerCall(string Account, string Command, string? DeviceId, string Uris, int? PositionMs);
 
 /// <summary>
 /// A stand-in for Spotify's accounts service and the Web API paths the room player uses, shaped after the Spotify
@@ -19,7 +18,7 @@ internal sealed record PlayerCall(string Account, string Command, string? Device
 /// Login codes name the account ("premium-…" or "free-…"); search finds any title and artist asked for, with an id
 /// derived from them; the device "offline" answers like Spotify does when no device is active.
 /// </summary>
-internal sealed partial class FakeSpotify : IAsyncDisposable
+public sealed partial class FakeSpotify : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly Channel<PlayerCall> _calls = Channel.CreateUnbounded<PlayerCall>();
