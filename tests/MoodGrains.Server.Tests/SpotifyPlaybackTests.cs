@@ -23,7 +23,12 @@ public sealed class SpotifyPlaybackTests(ServersFixture servers) : IAsyncLifetim
     {
         _spotify = await FakeSpotify.StartAsync();
         var database = await servers.Postgres.CreateDatabaseAsync("spotify");
-        _silo = await SiloProcess.StartAsync(database, clusterId: "spotify", environment: _spotify.Environment);
+        var environment = new Dictionary<string, string>(_spotify.Environment)
+        {
+            // Look at listeners' devices every second instead of every 15 s, so drift and take-over show up quickly.
+            ["MoodGrains__Spotify__FollowCheckInterval"] = "00:00:01",
+        };
+        _silo = await SiloProcess.StartAsync(database, clusterId: "spotify", environment: environment);
     }
 
     public async Task DisposeAsync()
@@ -123,6 +128,52 @@ public sealed class SpotifyPlaybackTests(ServersFixture servers) : IAsyncLifetim
         await guest.InvokeAsync("SetSpotifyListening", room.Code, true, "kitchen-speaker");
         var joined = await _spotify.NextCallAsync();
         Assert.Equal(new PlayerCall("premium-dee", "play", "kitchen-speaker", UriOf(skipped.NowPlaying.Entry.Track), joined.PositionMs), joined);
+    }
+
+    [Fact]
+    public async Task A_device_that_drifted_is_put_back_at_the_rooms_position()
+    {
+        await using var host = await RoomConnection.ConnectAsync(_silo);
+        await LinkSpotifyAsync(host.Session, "premium-eve");
+        var room = await host.InvokeAsync("CreateRoom", "Eve", false);
+        await host.InvokeAsync("SetSpotifyListening", room.Code, true, null);
+        var playing = await host.InvokeAsync("Play", room.Code);
+        var started = await _spotify.NextCallAsync();
+        Assert.Equal("play", started.Command);
+
+        _spotify.Drift("premium-eve", 8_000);
+
+        var corrected = await _spotify.NextCallAsync();
+        Assert.Equal(new PlayerCall("premium-eve", "play", null, UriOf(playing.NowPlaying!.Entry.Track), corrected.PositionMs), corrected);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        // Put back where the room is (about now minus the anchor), not where the drifted device was.
+        Assert.InRange(corrected.PositionMs!.Value, playing.NowPlaying.PositionAt(now) - 5_000, playing.NowPlaying.PositionAt(now) + 1_000);
+    }
+
+    [Fact]
+    public async Task A_person_who_puts_on_their_own_music_stops_following_and_is_not_paused()
+    {
+        await using var host = await RoomConnection.ConnectAsync(_silo);
+        await LinkSpotifyAsync(host.Session, "premium-fay");
+        var notices = Notices(host);
+        var room = await host.InvokeAsync("CreateRoom", "Fay", false);
+        await host.InvokeAsync("SetSpotifyListening", room.Code, true, null);
+        var playing = await host.InvokeAsync("Play", room.Code);
+        Assert.Equal("play", (await _spotify.NextCallAsync()).Command);
+        await NextAsync(notices);
+
+        _spotify.PlayOwnMusic("premium-fay");
+
+        var notice = await NextAsync(notices);
+        Assert.False(notice.Ok);
+        Assert.Contains("something else", notice.Message, StringComparison.Ordinal);
+        await host.NextUpdateAsync(s => s.SpotifyListeners.Count == 0);
+
+        // Following again starts the room's track; nothing paused the person's own music in between.
+        await host.InvokeAsync("SetSpotifyListening", room.Code, true, null);
+        var again = await _spotify.NextCallAsync();
+        Assert.Equal("play", again.Command);
+        Assert.Equal(UriOf(playing.NowPlaying!.Entry.Track), again.Uris);
     }
 
     /// <summary>What the fake's search answers for a demo-catalogue track (the demo catalogue carries no Spotify ids).</summary>

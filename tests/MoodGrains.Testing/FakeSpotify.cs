@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -22,6 +23,7 @@ public sealed partial class FakeSpotify : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly Channel<PlayerCall> _calls = Channel.CreateUnbounded<PlayerCall>();
+    private readonly ConcurrentDictionary<string, DeviceState> _devices = new(StringComparer.Ordinal);
 
     private FakeSpotify(WebApplication app, int port)
     {
@@ -74,6 +76,14 @@ public sealed partial class FakeSpotify : IAsyncDisposable
 
         return calls;
     }
+
+    /// <summary>Makes the account's device run ahead (positive) or behind the position it was started at.</summary>
+    public void Drift(string account, int milliseconds) =>
+        _devices.AddOrUpdate(account, _ => throw new InvalidOperationException($"{account} has played nothing."), (_, d) => d with { OffsetMs = d.OffsetMs + milliseconds });
+
+    /// <summary>The person puts on their own music on the account's device.</summary>
+    public void PlayOwnMusic(string account) =>
+        _devices[account] = new DeviceState("spotify:track:" + TrackIdFor("Their Own Song", "Someone Else"), 0, System.Diagnostics.Stopwatch.GetTimestamp(), true, 0);
 
     public async ValueTask DisposeAsync()
     {
@@ -151,6 +161,41 @@ public sealed partial class FakeSpotify : IAsyncDisposable
             }),
         }));
 
+        // GET /me/player: the device plays on from where it was started, like a real one (204 when nothing ever played).
+        app.MapGet("/v1/me/player", (HttpRequest request) =>
+        {
+            var account = Account(request);
+            if (account is null)
+            {
+                return Unauthorized();
+            }
+
+            if (!_devices.TryGetValue(account, out var device))
+            {
+                return Results.NoContent();
+            }
+
+            var elapsed = device.IsPlaying ? (int)System.Diagnostics.Stopwatch.GetElapsedTime(device.StartedAt).TotalMilliseconds : 0;
+            var id = device.Uri["spotify:track:".Length..];
+            return Results.Json(new JsonObject
+            {
+                ["device"] = new JsonObject { ["id"] = "kitchen-speaker", ["is_active"] = true, ["is_restricted"] = false, ["name"] = "Kitchen", ["type"] = "Speaker", ["volume_percent"] = 60 },
+                ["is_playing"] = device.IsPlaying,
+                ["progress_ms"] = device.PositionMs + elapsed + device.OffsetMs,
+                ["currently_playing_type"] = "track",
+                ["timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+                ["item"] = new JsonObject
+                {
+                    ["id"] = id,
+                    ["name"] = "Track " + id,
+                    ["uri"] = device.Uri,
+                    ["duration_ms"] = 600_000,
+                    ["type"] = "track",
+                    ["artists"] = new JsonArray(new JsonObject { ["id"] = "artist", ["name"] = "Artist", ["type"] = "artist" }),
+                },
+            });
+        });
+
         app.MapPut("/v1/me/player/{command}", async (string command, HttpRequest request) =>
         {
             var account = Account(request);
@@ -179,6 +224,16 @@ public sealed partial class FakeSpotify : IAsyncDisposable
                 {
                     position = ms.GetInt32();
                 }
+            }
+
+            if (command == "play" && uris.Count > 0)
+            {
+                _devices[account] = new DeviceState(uris[0], position ?? 0, System.Diagnostics.Stopwatch.GetTimestamp(), true, 0);
+            }
+            else if (command == "pause" && _devices.TryGetValue(account, out var playing))
+            {
+                var at = playing.PositionMs + (playing.IsPlaying ? (int)System.Diagnostics.Stopwatch.GetElapsedTime(playing.StartedAt).TotalMilliseconds : 0);
+                _devices[account] = playing with { PositionMs = at, IsPlaying = false };
             }
 
             _calls.Writer.TryWrite(new PlayerCall(account, command, device, string.Join(' ', uris), position));
@@ -222,6 +277,8 @@ public sealed partial class FakeSpotify : IAsyncDisposable
 
         return Results.Json(new JsonObject { ["error"] = error }, statusCode: status);
     }
+
+    private sealed record DeviceState(string Uri, int PositionMs, long StartedAt, bool IsPlaying, int OffsetMs);
 
     [GeneratedRegex("track:\"(?<title>[^\"]*)\" artist:\"(?<artist>[^\"]*)\"", RegexOptions.CultureInvariant)]
     private static partial Regex FieldQuery();

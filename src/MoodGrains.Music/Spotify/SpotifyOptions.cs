@@ -54,6 +54,15 @@ public sealed class SpotifyOptions
 
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How often rooms look at the devices of members who play the room on their Spotify: a device that drifted is
+    /// put back at the room's position, one that plays something else stops following. Zero turns the checks off.
+    /// </summary>
+    public TimeSpan FollowCheckInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How far a listener's device may be from the room before it is put back (Spotify alone keeps devices within about 0.5 s).</summary>
+    public TimeSpan FollowDriftTolerance { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>True when a client id is set; everything Spotify-related is skipped otherwise.</summary>
     public bool IsEnabled => !string.IsNullOrWhiteSpace(ClientId);
 }
@@ -109,6 +118,11 @@ public sealed class SpotifyOptionsValidator : IValidateOptions<SpotifyOptions>
         if (options.CircuitBreakerMinimumThroughput < 2 || options.CircuitBreakerBreakDuration < TimeSpan.FromMilliseconds(500))
         {
             failures.Add("Spotify:CircuitBreakerMinimumThroughput must be at least 2 and Spotify:CircuitBreakerBreakDuration at least 0.5 s.");
+        }
+
+        if (options.FollowCheckInterval < TimeSpan.Zero || options.FollowDriftTolerance < TimeSpan.FromMilliseconds(500))
+        {
+            failures.Add("Spotify:FollowCheckInterval must not be negative (zero turns the checks off) and Spotify:FollowDriftTolerance must be at least 0.5 s.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -25,12 +25,16 @@ public sealed record SpotifyPlaybackNotice(string RoomCode, bool Ok, string Mess
 /// </summary>
 public sealed partial class SpotifyRoomPlayer(
     IServiceScopeFactory scopes,
+    IGrainFactory grains,
     IHubContext<RoomHub, IRoomClient> hub,
     IOptions<SpotifyOptions> options,
     TimeProvider clock,
     ILogger<SpotifyRoomPlayer> logger) : BackgroundService, IRoomPlaybackOutput
 {
     private const int Workers = 4;
+
+    // Spotify may report the previous track for a moment after a play command; checks wait this long after one.
+    private static readonly TimeSpan CheckGrace = TimeSpan.FromSeconds(4);
 
     private readonly Channel<Slot> _ready = Channel.CreateUnbounded<Slot>(new UnboundedChannelOptions { SingleWriter = false });
     private readonly ConcurrentDictionary<(string Room, string User), Slot> _slots = new();
@@ -71,7 +75,7 @@ public sealed partial class SpotifyRoomPlayer(
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, Workers).Select(_ => WorkAsync(stoppingToken)));
+        Task.WhenAll(Enumerable.Range(0, Workers).Select(_ => WorkAsync(stoppingToken)).Append(CheckDevicesAsync(stoppingToken)));
 
     private void Offer(ListenerTarget target)
     {
@@ -162,6 +166,8 @@ public sealed partial class SpotifyRoomPlayer(
                     // The position is taken as late as possible: resolving the track may have taken a search.
                     var position = desired.PositionAt(clock.GetUtcNow().ToUnixTimeMilliseconds());
                     await provider.PlayAsync(desired.UserId, new PlayRequest([uri], position, play.DeviceId), stoppingToken);
+                    slot.PlayedUri = uri;
+                    slot.PlayedAt = clock.GetUtcNow();
                     slot.Applied = desired;
                     LogPlayed(desired.RoomCode, desired.UserId, uri, position);
                     await NotifyAsync(desired, new SpotifyPlaybackNotice(desired.RoomCode, true, $"Playing \"{track.Title}\" on your Spotify.", track.Title));
@@ -172,6 +178,7 @@ public sealed partial class SpotifyRoomPlayer(
         {
             // Marked as done, so the same refusal is not repeated in a loop; the room's next change tries again.
             slot.Applied = desired;
+            slot.PlayedUri = null;
             LogRefused(desired.RoomCode, desired.UserId, e.GetType().Name, e.StatusCode);
             await NotifyAsync(desired, new SpotifyPlaybackNotice(desired.RoomCode, false, e.Message, desired.Entry?.Track.Title));
             if (e is MusicRateLimitedException { RetryAfter: { } wait } && desired.IsPlaying)
@@ -179,6 +186,98 @@ public sealed partial class SpotifyRoomPlayer(
                 // Spotify asked us to come back later: retry this target then, unless the room has moved on by then.
                 _ = RetryLaterAsync(slot, desired, wait, stoppingToken);
             }
+        }
+    }
+
+    private async Task CheckDevicesAsync(CancellationToken stoppingToken)
+    {
+        var interval = options.Value.FollowCheckInterval;
+        if (interval <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(interval, clock, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            foreach (var slot in _slots.Values)
+            {
+                try
+                {
+                    await CheckDeviceAsync(slot, stoppingToken);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e)
+                {
+                    LogCheckFailed(e);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Looks at one listener's device while the room plays there: put back at the room's position when it drifted,
+    /// or, when the person has paused it or put on something else, stop following so the room never fights them.
+    /// </summary>
+    private async Task CheckDeviceAsync(Slot slot, CancellationToken stoppingToken)
+    {
+        var applied = slot.Applied;
+        var uri = slot.PlayedUri;
+        if (applied is not { IsPlaying: true } || uri is null || !ReferenceEquals(slot.Desired, applied)
+            || Volatile.Read(ref slot.Scheduled) != 0 || clock.GetUtcNow() - slot.PlayedAt < CheckGrace)
+        {
+            return;
+        }
+
+        Music.PlaybackState? device;
+        using (var scope = scopes.CreateScope())
+        {
+            try
+            {
+                device = await scope.ServiceProvider.GetRequiredService<IMusicProvider>().GetPlaybackStateAsync(applied.UserId, stoppingToken);
+            }
+            catch (MusicProviderException)
+            {
+                // Spotify is busy or down: nothing to correct now; the next check or room change tries again.
+                return;
+            }
+        }
+
+        if (!ReferenceEquals(slot.Desired, applied) || !ReferenceEquals(slot.PlayedUri, uri))
+        {
+            return; // the room moved on while we asked
+        }
+
+        if (device is not { IsPlaying: true } || device.Track?.Uri != uri)
+        {
+            // Marked stopped first, so leaving the listeners does not pause what the person plays now.
+            slot.Applied = applied with { State = Abstractions.Rooms.PlaybackState.Stopped, Entry = null };
+            slot.PlayedUri = null;
+            LogTakenOver(applied.RoomCode, applied.UserId);
+            await NotifyAsync(applied, new SpotifyPlaybackNotice(applied.RoomCode, false,
+                "Your Spotify was paused or is playing something else, so the room stopped playing there. Tick the box to follow the room again.", null));
+            await grains.GetGrain<Abstractions.Rooms.IRoomGrain>(applied.RoomCode).SetSpotifyListeningAsync(applied.UserId, false, null);
+            return;
+        }
+
+        var expected = applied.PositionAt(clock.GetUtcNow().ToUnixTimeMilliseconds());
+        var drift = (device.ProgressMs ?? 0) - expected;
+        if (Math.Abs(drift) > options.Value.FollowDriftTolerance.TotalMilliseconds)
+        {
+            LogDrift(applied.RoomCode, applied.UserId, drift);
+            slot.Applied = null;
+            Offer(applied);
         }
     }
 
@@ -216,6 +315,11 @@ public sealed partial class SpotifyRoomPlayer(
     {
         public int Scheduled;
 
+        /// <summary>The URI last started on the device (null after a refusal), and when: what checks compare against.</summary>
+        public string? PlayedUri;
+
+        public DateTimeOffset PlayedAt;
+
         private ListenerTarget? _desired;
         private ListenerTarget? _applied;
 
@@ -241,6 +345,15 @@ public sealed partial class SpotifyRoomPlayer(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Room {RoomCode}: following on the Spotify of user {UserId} failed unexpectedly")]
     private partial void LogUnexpected(Exception exception, string roomCode, string userId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Room {RoomCode}: the Spotify of user {UserId} was {DriftMs} ms off the room; starting it again at the room's position")]
+    private partial void LogDrift(string roomCode, string userId, int driftMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Room {RoomCode}: user {UserId} paused or changed their Spotify; the room stops playing there")]
+    private partial void LogTakenOver(string roomCode, string userId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Checking the Spotify devices of room listeners failed")]
+    private partial void LogCheckFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell a member of room {RoomCode} about their Spotify playback")]
     private partial void LogNotifyFailed(Exception exception, string roomCode);
