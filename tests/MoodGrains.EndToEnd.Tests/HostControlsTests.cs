@@ -10,7 +10,7 @@ namespace MoodGrains.EndToEnd.Tests;
 /// so they share one Chromium (one context each, hence one guest session each) and one server process.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class HostControlsTests(RoomPageFixture fixture, ITestOutputHelper output) : IClassFixture<RoomPageFixture>
+public sealed partial class HostControlsTests(RoomPageFixture fixture, ITestOutputHelper output) : IClassFixture<RoomPageFixture>
 {
     private const string QueueIds = "() => [...document.querySelectorAll('#queue li[data-entry-id]')].map(li => li.dataset.entryId)";
 

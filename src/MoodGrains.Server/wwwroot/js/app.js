@@ -169,6 +169,12 @@ function leftRoom() {
   $('landing').hidden = false;
 }
 
+const policies = {
+  Match: 'The music matches the room\'s mood.',
+  Boost: 'The host is lifting the mood: brighter music.',
+  Calm: 'The host is calming the room: gentler music.',
+};
+
 const isHost = () => state.room && state.room.hostUserId === state.session.userId;
 
 function render(snapshot) {
@@ -182,6 +188,9 @@ function render(snapshot) {
   $('guest-controls').checked = snapshot.guestControls;
   $('queue-locked-note').hidden = !snapshot.queueLocked;
   $('policy').value = snapshot.policy;
+  // Guests never see the host panel's selector, yet the policy explains the queue they see.
+  $('room-policy').textContent = policies[snapshot.policy] ?? `Mood policy: ${snapshot.policy}`;
+  $('room-policy').dataset.policy = snapshot.policy;
   $('spotify-listen').checked = snapshot.spotifyListeners.includes(state.session.userId);
   renderNowPlaying(snapshot.nowPlaying);
   renderMembers(snapshot);

@@ -1,0 +1,170 @@
+using System.Web;
+using Microsoft.Playwright;
+using MoodGrains.Testing;
+using Xunit.Abstractions;
+
+namespace MoodGrains.EndToEnd.Tests;
+
+/// <summary>
+/// The Spotify card clicked in real pages: a member links their account through the page's own Connect button, picks
+/// a device and plays the room on it, and the Spotify fake sees exactly the player commands that should reach it;
+/// members who cannot follow (no account, no Premium) are not offered the control and are refused if they force it.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class SpotifyPageTests(SpotifyPageFixture fixture, ITestOutputHelper output) : IClassFixture<SpotifyPageFixture>
+{
+    private static readonly ViewportSize Desktop = new() { Width = 1280, Height = 900 };
+    private static readonly LocatorAssertionsToBeVisibleOptions Visible = new() { Timeout = 60_000 };
+    private static readonly LocatorAssertionsToBeHiddenOptions Hidden = new() { Timeout = 60_000 };
+    private static readonly LocatorAssertionsToContainTextOptions Eventually = new() { Timeout = 60_000 };
+
+    private static string Artifacts => Path.Combine(RepositoryRoot.Path, "TestResults", "e2e");
+
+    [Fact]
+    public async Task A_premium_member_plays_the_room_on_their_device_and_others_cannot()
+    {
+        var people = new List<Person>();
+        try
+        {
+            foreach (var name in new[] { "Ann", "Bob", "Cy" })
+            {
+                people.Add(await Person.OpenInAsync(fixture.Browser, fixture.Silo.BaseAddress, name, Desktop));
+            }
+
+            await PlayOnSpotifyAsync(people[0], people[1], people[2]);
+        }
+        finally
+        {
+            for (var i = 0; i < people.Count; i++)
+            {
+                try
+                {
+                    await people[i].ScreenshotAsync(Artifacts, $"spotify-{people[i].Name.ToLowerInvariant()}");
+                }
+                catch (PlaywrightException)
+                {
+                    // A page that already failed must not hide the test's own failure.
+                }
+
+                await people[i].DisposeAsync();
+            }
+        }
+    }
+
+    private async Task PlayOnSpotifyAsync(Person ann, Person bob, Person cy)
+    {
+        // Ann opens a room, then links Spotify from its card; the page comes back to the same room, connected.
+        await ann.Page.ClickAsync("#create-room");
+        await ann.WaitForAsync("() => !!moodgrains.roomCode");
+        var code = await ann.EvalAsync<string>("() => moodgrains.roomCode");
+        output.WriteLine($"Room {code}");
+        await Assertions.Expect(ann.Page.Locator("#spotify-status")).ToHaveTextAsync("Not connected.", new() { Timeout = 60_000 });
+        Assert.True(await ann.Page.Locator("#spotify-follow").IsHiddenAsync(), "The follow row needs a linked account.");
+        await LinkThroughConnectButtonAsync(ann, "premium-ann", code);
+        await Assertions.Expect(ann.Page.Locator("#spotify-status")).ToHaveTextAsync("Connected as premium-ann", new() { Timeout = 60_000 });
+        await Assertions.Expect(ann.Page.Locator("#spotify-connect")).ToBeHiddenAsync(Hidden);
+
+        // Bob joins unlinked; Cy joins and links a free account.
+        foreach (var guest in new[] { bob, cy })
+        {
+            await guest.Page.FillAsync("#join-code", code);
+            await guest.Page.ClickAsync("#join-room");
+            await guest.WaitForAsync("c => moodgrains.roomCode === c", code);
+        }
+
+        await LinkThroughConnectButtonAsync(cy, "free-cy", code);
+        await Task.WhenAll(new[] { ann, bob, cy }.Select(p => p.WaitForAsync("() => moodgrains.room?.members.length === 3")));
+
+        // Ann's device list comes from her Spotify; she picks the kitchen speaker and follows the room.
+        var follow = ann.Page.Locator("#spotify-follow");
+        await Assertions.Expect(follow).ToBeVisibleAsync(Visible);
+        await Assertions.Expect(ann.Page.Locator("#spotify-device option[value='kitchen-speaker']")).ToHaveTextAsync("Kitchen (Speaker)", new() { Timeout = 60_000 });
+        await ann.Page.SelectOptionAsync("#spotify-device", "kitchen-speaker");
+        await ann.Page.CheckAsync("#spotify-listen");
+        var annId = await ann.EvalAsync<string>("() => moodgrains.userId");
+        await Task.WhenAll(new[] { ann, bob, cy }.Select(p => p.WaitForAsync(
+            "id => JSON.stringify(moodgrains.room.spotifyListeners) === JSON.stringify([id])", annId)));
+
+        // Play: the fake is told to play the room's track on Ann's kitchen speaker, near its start; her page says so.
+        await ann.Page.ClickAsync("#play");
+        await ann.WaitForAsync("() => moodgrains.room.nowPlaying?.state === 'Playing'");
+        var title = await ann.EvalAsync<string>("() => moodgrains.room.nowPlaying.entry.track.title");
+        var artist = await ann.EvalAsync<string>("() => moodgrains.room.nowPlaying.entry.track.artists[0]");
+        var play = await fixture.Spotify.NextCallAsync();
+        Assert.Equal(new PlayerCall("premium-ann", "play", "kitchen-speaker", "spotify:track:" + FakeSpotify.TrackIdFor(title, artist), play.PositionMs), play);
+        Assert.InRange(play.PositionMs!.Value, 0, 15_000);
+        await Assertions.Expect(ann.Page.Locator("#spotify-playback")).ToHaveTextAsync($"Playing \"{title}\" on your Spotify.", new() { Timeout = 60_000 });
+        Assert.False(await ann.Page.Locator("#spotify-playback").EvaluateAsync<bool>("e => e.classList.contains('error')"));
+
+        // The notice is Ann's alone; Bob is offered the login instead of the follow row, Cy is told Premium is needed.
+        Assert.Equal(string.Empty, await bob.Page.InnerTextAsync("#spotify-playback"));
+        await Assertions.Expect(bob.Page.Locator("#spotify-status")).ToHaveTextAsync("Not connected.", new() { Timeout = 60_000 });
+        await Assertions.Expect(bob.Page.Locator("#spotify-connect")).ToBeVisibleAsync(Visible);
+        Assert.True(await bob.Page.Locator("#spotify-follow").IsHiddenAsync(), "An unlinked member must not be offered the follow row.");
+        await Assertions.Expect(cy.Page.Locator("#spotify-status")).ToContainTextAsync("Premium", Eventually);
+        Assert.True(await cy.Page.Locator("#spotify-follow").IsHiddenAsync(), "A free account cannot start playback, so no follow row.");
+
+        // Forcing the hidden control open still gets a clear refusal from the server, and the box unticks itself.
+        await ExpectFollowRefusedAsync(bob, "Connect your Spotify account first.");
+        await ExpectFollowRefusedAsync(cy, "Premium");
+        Assert.Equal([annId], await ann.EvalAsync<string[]>("() => moodgrains.room.spotifyListeners"));
+        Assert.DoesNotContain(fixture.Spotify.Drain(), c => c.Account != "premium-ann");
+
+        // The host skips: the speaker is handed the next track from its start.
+        await ann.Page.ClickAsync("#skip");
+        await ann.WaitForAsync("t => moodgrains.room.nowPlaying?.entry.track.title !== t", title);
+        var nextTitle = await ann.EvalAsync<string>("() => moodgrains.room.nowPlaying.entry.track.title");
+        var nextArtist = await ann.EvalAsync<string>("() => moodgrains.room.nowPlaying.entry.track.artists[0]");
+        var next = await fixture.Spotify.NextCallAsync();
+        Assert.Equal(new PlayerCall("premium-ann", "play", "kitchen-speaker", "spotify:track:" + FakeSpotify.TrackIdFor(nextTitle, nextArtist), next.PositionMs), next);
+        Assert.InRange(next.PositionMs!.Value, 0, 15_000);
+        await Assertions.Expect(ann.Page.Locator("#spotify-playback")).ToHaveTextAsync($"Playing \"{nextTitle}\" on your Spotify.", new() { Timeout = 60_000 });
+
+        // Untick: Ann's speaker is paused, her page says so, and no one follows any more.
+        await ann.Page.UncheckAsync("#spotify-listen");
+        var pause = await fixture.Spotify.NextCallAsync();
+        Assert.Equal(new PlayerCall("premium-ann", "pause", "kitchen-speaker", string.Empty, null), pause);
+        await Assertions.Expect(ann.Page.Locator("#spotify-playback")).ToHaveTextAsync("Paused on your Spotify.", new() { Timeout = 60_000 });
+        await Task.WhenAll(new[] { ann, bob, cy }.Select(p => p.WaitForAsync("() => moodgrains.room.spotifyListeners.length === 0")));
+    }
+
+    /// <summary>
+    /// Clicks the page's Connect button and plays Spotify's consent screen: answers the authorize request as Spotify
+    /// does after the user agrees, by sending the browser to the redirect URI with a login code that names the account.
+    /// </summary>
+    private async Task LinkThroughConnectButtonAsync(Person person, string account, string roomCode)
+    {
+        var authorize = new Uri(fixture.Spotify.BaseUrl, "authorize").ToString();
+        string? asked = null;
+        await person.Page.RouteAsync(url => url.StartsWith(authorize, StringComparison.Ordinal), async route =>
+        {
+            asked = route.Request.Url;
+            var query = HttpUtility.ParseQueryString(new Uri(asked).Query);
+            var back = $"{query["redirect_uri"]}?code={Uri.EscapeDataString(account)}&state={Uri.EscapeDataString(query["state"] ?? string.Empty)}";
+            await route.FulfillAsync(new RouteFulfillOptions { Status = 302, Headers = new Dictionary<string, string> { ["Location"] = back } });
+        });
+
+        await Assertions.Expect(person.Page.Locator("#spotify-connect")).ToBeVisibleAsync(Visible);
+        await person.Page.ClickAsync("#spotify-connect");
+        await person.Page.WaitForURLAsync(url => url.Contains("room=" + roomCode, StringComparison.Ordinal), new() { Timeout = 60_000 });
+        await person.Page.WaitForSelectorAsync("body[data-ready='true']");
+        await person.WaitForAsync("c => moodgrains.roomCode === c", roomCode);
+        Assert.NotNull(asked);
+        Assert.Contains("client_id=fake-client", asked, StringComparison.Ordinal);
+        Assert.Contains("code_challenge_method=S256", asked, StringComparison.Ordinal);
+        Assert.Equal("Spotify connected.", await person.Page.InnerTextAsync("#error"));
+        await person.Page.UnrouteAllAsync();
+    }
+
+    private static async Task ExpectFollowRefusedAsync(Person person, string reason)
+    {
+        await person.Page.EvaluateAsync(
+            "() => { const box = document.getElementById('error'); box.hidden = true; box.textContent = ''; document.getElementById('spotify-follow').hidden = false; }");
+        // A click, not a check: the page unticks the box itself once the server refuses.
+        await person.Page.ClickAsync("#spotify-listen");
+        await person.Page.WaitForSelectorAsync("#error:not([hidden])");
+        Assert.Equal("SpotifyUnavailable", await person.Page.GetAttributeAsync("#error", "data-code"));
+        Assert.Contains(reason, await person.Page.InnerTextAsync("#error"), StringComparison.Ordinal);
+        await person.WaitForAsync("() => !document.getElementById('spotify-listen').checked");
+    }
+}
