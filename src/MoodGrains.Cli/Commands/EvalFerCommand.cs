@@ -78,6 +78,53 @@ internal sealed class EvalFerCommand : ICliCommand
         return Task.FromResult(EvaluateOne(options, modelName, samples, threads, parsed.Has("--json"), cancellationToken));
     }
 
+    /// <summary>
+    /// Decodes the images 32 at a time on <paramref name="threads"/> threads and hands each batch (the index of its
+    /// first image and the decoded images, an empty Mat for one OpenCV could not read) to <paramref name="work"/>,
+    /// printing progress every <paramref name="progressEvery"/> images. Returns how many images could not be read.
+    /// </summary>
+    internal static int DecodeInBatches(
+        List<(string Path, int Label)> samples, int threads, int progressEvery, Func<int, string> progress,
+        CancellationToken cancellationToken, Action<int, List<Mat>> work)
+    {
+        const int batch = 32;
+        var batches = (samples.Count + batch - 1) / batch;
+        var done = 0;
+        var failed = 0;
+        Parallel.For(0, batches, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken }, b =>
+        {
+            var from = b * batch;
+            var count = Math.Min(batch, samples.Count - from);
+            var mats = new List<Mat>(count);
+            try
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    var mat = Cv2.ImDecode(File.ReadAllBytes(samples[from + i].Path), ImreadModes.Color);
+                    if (mat.Empty())
+                    {
+                        Interlocked.Increment(ref failed);
+                    }
+
+                    mats.Add(mat);
+                }
+
+                work(from, mats);
+            }
+            finally
+            {
+                mats.ForEach(m => m.Dispose());
+            }
+
+            var finished = Interlocked.Add(ref done, count);
+            if (finished / progressEvery != (finished - count) / progressEvery)
+            {
+                Console.Error.WriteLine(progress(finished));
+            }
+        });
+        return failed;
+    }
+
     internal static List<(string Path, int Label)> LoadSamples(string dir, int limitPerClass)
     {
         var samples = new List<(string, int)>();
@@ -195,35 +242,8 @@ internal sealed class EvalFerCommand : ICliCommand
         hasEnsemble = classifier.HasEnsemble;
         hasHead = classifier.HasHead;
         var scores = new ModelScores[samples.Count];
-        const int batch = 32;
-        var batches = (samples.Count + batch - 1) / batch;
-        var done = 0;
-        Parallel.For(0, batches, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken }, b =>
-        {
-            var from = b * batch;
-            var count = Math.Min(batch, samples.Count - from);
-            var mats = new List<Mat>(count);
-            try
-            {
-                for (var i = 0; i < count; i++)
-                {
-                    mats.Add(Cv2.ImDecode(File.ReadAllBytes(samples[from + i].Path), ImreadModes.Color));
-                }
-
-                var result = classifier.ScoreAll(mats);
-                result.CopyTo(scores, from);
-            }
-            finally
-            {
-                mats.ForEach(m => m.Dispose());
-            }
-
-            var finished = Interlocked.Add(ref done, count);
-            if (finished / 5000 != (finished - count) / 5000)
-            {
-                Console.Error.WriteLine($"  scored {finished}/{samples.Count}");
-            }
-        });
+        DecodeInBatches(samples, threads, 5000, n => $"  scored {n}/{samples.Count}", cancellationToken,
+            (from, mats) => classifier.ScoreAll(mats).CopyTo(scores, from));
         return scores;
     }
 

@@ -4,7 +4,6 @@ using System.Text;
 using MoodGrains.Abstractions.Mood;
 using MoodGrains.Vision;
 using MoodGrains.Vision.Classification;
-using OpenCvSharp;
 
 namespace MoodGrains.Cli.Commands;
 
@@ -231,44 +230,15 @@ internal sealed class FitEmotionHeadCommand : ICliCommand
 
         using var classifier = EmotionClassifier.CreateForEvaluation(options);
         var features = new (float[] Plain, float[] Mirrored)[samples.Count];
-        const int batch = 32;
-        var batches = (samples.Count + batch - 1) / batch;
-        var done = 0;
-        var failed = 0;
-        Parallel.For(0, batches, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken }, b =>
-        {
-            var from = b * batch;
-            var count = Math.Min(batch, samples.Count - from);
-            var mats = new List<Mat>(count);
-            try
+        var failed = EvalFerCommand.DecodeInBatches(samples, threads, 2000, n => $"  features of {n}/{samples.Count} images", cancellationToken,
+            (from, mats) =>
             {
-                for (var i = 0; i < count; i++)
-                {
-                    var mat = Cv2.ImDecode(File.ReadAllBytes(samples[from + i].Path), ImreadModes.Color);
-                    if (mat.Empty())
-                    {
-                        Interlocked.Increment(ref failed);
-                    }
-
-                    mats.Add(mat);
-                }
-
-                if (Volatile.Read(ref failed) == 0)
+                // One unreadable image fails the whole fit below; its batch is not worth running.
+                if (mats.TrueForAll(m => !m.Empty()))
                 {
                     classifier.FaceApiFeatures(mats).CopyTo(features, from);
                 }
-            }
-            finally
-            {
-                mats.ForEach(m => m.Dispose());
-            }
-
-            var finished = Interlocked.Add(ref done, count);
-            if (finished / 2000 != (finished - count) / 2000)
-            {
-                Console.Error.WriteLine($"  features of {finished}/{samples.Count} images");
-            }
-        });
+            });
         if (failed > 0)
         {
             Console.Error.WriteLine($"error: {failed} image(s) could not be decoded");
