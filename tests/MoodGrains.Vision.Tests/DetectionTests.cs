@@ -6,14 +6,11 @@ namespace MoodGrains.Vision.Tests;
 [Collection(VisionCollection.Name)]
 public sealed class DetectionTests(VisionFixture fixture, ITestOutputHelper output)
 {
+    public static TheoryData<string> SingleFacePhotos { get; } =
+        ["angry.jpg", "disgusted.jpg", "fearful.jpg", "happy.jpg", "neutral.jpg", "sad.jpg", "surprised.jpg"];
+
     [SharedDataTheory]
-    [InlineData("angry.jpg")]
-    [InlineData("disgusted.jpg")]
-    [InlineData("fearful.jpg")]
-    [InlineData("happy.jpg")]
-    [InlineData("neutral.jpg")]
-    [InlineData("sad.jpg")]
-    [InlineData("surprised.jpg")]
+    [MemberData(nameof(SingleFacePhotos))]
     public void Finds_the_one_face_in_each_single_face_photo(string photo)
     {
         var result = fixture.Analyzer.Analyze(File.ReadAllBytes(TestImages.Photo(photo)));
@@ -25,13 +22,7 @@ public sealed class DetectionTests(VisionFixture fixture, ITestOutputHelper outp
 
     // The server's live setting (src/MoodGrains.Server/appsettings.json), read from the file itself.
     [SharedDataTheory]
-    [InlineData("angry.jpg")]
-    [InlineData("disgusted.jpg")]
-    [InlineData("fearful.jpg")]
-    [InlineData("happy.jpg")]
-    [InlineData("neutral.jpg")]
-    [InlineData("sad.jpg")]
-    [InlineData("surprised.jpg")]
+    [MemberData(nameof(SingleFacePhotos))]
     public void The_near_face_detector_finds_the_one_face_in_each_single_face_photo(string photo)
     {
         var options = VisionFixture.ServerLiveOptions();
