@@ -145,10 +145,13 @@ public sealed class SpotifyPageTests(SpotifyPageFixture fixture, ITestOutputHelp
         });
 
         await Assertions.Expect(person.Page.Locator("#spotify-connect")).ToBeVisibleAsync(Visible);
+        // The page already shows ?room=CODE before the click, so its URL cannot tell the old document from the new one:
+        // mark the old document and wait for a ready page without the mark (the script may not have run yet, hence typeof).
+        await person.Page.EvaluateAsync("() => { window.beforeSpotifyLogin = true; }");
         await person.Page.ClickAsync("#spotify-connect");
-        await person.Page.WaitForURLAsync(url => url.Contains("room=" + roomCode, StringComparison.Ordinal), new() { Timeout = 60_000 });
-        await person.Page.WaitForSelectorAsync("body[data-ready='true']");
-        await person.WaitForAsync("c => moodgrains.roomCode === c", roomCode);
+        await person.WaitForAsync(
+            "c => !window.beforeSpotifyLogin && document.body?.dataset.ready === 'true' && typeof moodgrains !== 'undefined' && moodgrains.roomCode === c",
+            roomCode);
         Assert.NotNull(asked);
         Assert.Contains("client_id=fake-client", asked, StringComparison.Ordinal);
         Assert.Contains("code_challenge_method=S256", asked, StringComparison.Ordinal);
