@@ -72,6 +72,9 @@ public sealed class SpotifyPageTests(SpotifyPageFixture fixture, ITestOutputHelp
             await guest.WaitForAsync("c => moodgrains.roomCode === c", code);
         }
 
+        // Bob opens Spotify's consent screen and cancels: he is back in the room, told so, and still unlinked.
+        await DeclineThroughConnectButtonAsync(bob, code);
+        await Assertions.Expect(bob.Page.Locator("#spotify-status")).ToHaveTextAsync("Not connected.", new() { Timeout = 60_000 });
         await LinkThroughConnectButtonAsync(cy, "free-cy", code);
         await Task.WhenAll(new[] { ann, bob, cy }.Select(p => p.WaitForAsync("() => moodgrains.room?.members.length === 3")));
 
@@ -134,13 +137,31 @@ public sealed class SpotifyPageTests(SpotifyPageFixture fixture, ITestOutputHelp
     /// </summary>
     private async Task LinkThroughConnectButtonAsync(Person person, string account, string roomCode)
     {
+        var asked = await AnswerConsentAsync(person, roomCode, "code=" + Uri.EscapeDataString(account));
+        Assert.Contains("client_id=fake-client", asked, StringComparison.Ordinal);
+        Assert.Contains("code_challenge_method=S256", asked, StringComparison.Ordinal);
+        Assert.Equal("Spotify connected.", await person.Page.InnerTextAsync("#notice"));
+        Assert.True(await person.Page.IsHiddenAsync("#error"), "a successful login is not shown as an error");
+    }
+
+    /// <summary>The same round trip when the user presses Cancel on Spotify's consent screen.</summary>
+    private async Task DeclineThroughConnectButtonAsync(Person person, string roomCode)
+    {
+        await AnswerConsentAsync(person, roomCode, "error=access_denied");
+        Assert.Equal("You declined the Spotify login.", await person.Page.InnerTextAsync("#error"));
+        Assert.True(await person.Page.IsHiddenAsync("#notice"));
+    }
+
+    /// <summary>Clicks Connect, answers Spotify's authorize request with <paramref name="answer"/>, and waits for the room page.</summary>
+    private async Task<string> AnswerConsentAsync(Person person, string roomCode, string answer)
+    {
         var authorize = new Uri(fixture.Spotify.BaseUrl, "authorize").ToString();
         string? asked = null;
         await person.Page.RouteAsync(url => url.StartsWith(authorize, StringComparison.Ordinal), async route =>
         {
             asked = route.Request.Url;
             var query = HttpUtility.ParseQueryString(new Uri(asked).Query);
-            var back = $"{query["redirect_uri"]}?code={Uri.EscapeDataString(account)}&state={Uri.EscapeDataString(query["state"] ?? string.Empty)}";
+            var back = $"{query["redirect_uri"]}?{answer}&state={Uri.EscapeDataString(query["state"] ?? string.Empty)}";
             await route.FulfillAsync(new RouteFulfillOptions { Status = 302, Headers = new Dictionary<string, string> { ["Location"] = back } });
         });
 
@@ -152,11 +173,9 @@ public sealed class SpotifyPageTests(SpotifyPageFixture fixture, ITestOutputHelp
         await person.WaitForAsync(
             "c => !window.beforeSpotifyLogin && document.body?.dataset.ready === 'true' && typeof moodgrains !== 'undefined' && moodgrains.roomCode === c",
             roomCode);
-        Assert.NotNull(asked);
-        Assert.Contains("client_id=fake-client", asked, StringComparison.Ordinal);
-        Assert.Contains("code_challenge_method=S256", asked, StringComparison.Ordinal);
-        Assert.Equal("Spotify connected.", await person.Page.InnerTextAsync("#error"));
         await person.Page.UnrouteAllAsync();
+        Assert.NotNull(asked);
+        return asked;
     }
 
     private static async Task ExpectFollowRefusedAsync(Person person, string reason)

@@ -74,13 +74,24 @@ function showError(error) {
   const marker = text.indexOf('HubException: ');
   const message = marker >= 0 ? text.slice(marker + 'HubException: '.length) : text;
   state.lastError = message;
-  const box = $('error');
-  box.textContent = message;
-  box.dataset.code = message.split(':')[0];
-  box.hidden = false;
-  clearTimeout(showError.timer);
-  showError.timer = setTimeout(() => { box.hidden = true; }, 8000);
+  $('error').dataset.code = message.split(':')[0];
+  flash('error', message);
 }
+
+// Good news in its own green box, so it never reads as a failure.
+function showNotice(message) {
+  flash('notice', message);
+}
+
+// Shows a message box for 8 s; a click dismisses it sooner.
+function flash(id, message) {
+  const box = $(id);
+  box.textContent = message;
+  box.hidden = false;
+  clearTimeout(flash.timers[id]);
+  flash.timers[id] = setTimeout(() => { box.hidden = true; }, 8000);
+}
+flash.timers = {};
 
 async function call(method, ...args) {
   try {
@@ -484,6 +495,7 @@ function wire() {
   $('spotify-connect').addEventListener('click', () => connectSpotify().catch(showError));
   $('spotify-listen').addEventListener('change', setSpotifyListening);
   $('spotify-device').addEventListener('change', () => { if ($('spotify-listen').checked) setSpotifyListening(); });
+  for (const id of ['error', 'notice']) $(id).addEventListener('click', e => { e.currentTarget.hidden = true; });
   $('leave').addEventListener('click', () => call('LeaveRoom', code()).then(leftRoom, () => {}));
 }
 
@@ -491,7 +503,8 @@ async function main() {
   wire();
   $('display-name').value = localStorage.getItem('moodgrains.name') || '';
   const params = new URLSearchParams(location.search);
-  if (params.get('spotify')) showError(params.get('spotify') === 'connected' ? 'Spotify connected.' : params.get('message') || 'Spotify login failed.');
+  if (params.get('spotify') === 'connected') showNotice('Spotify connected.');
+  else if (params.get('spotify')) showError(params.get('message') || 'Spotify login failed.');
   state.session = await session();
   try {
     await connect();
