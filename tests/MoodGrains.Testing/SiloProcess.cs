@@ -62,7 +62,11 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts a silo and waits until /health reports it ready.</summary>
+    /// <summary>
+    /// Starts a silo and waits until /health reports it ready. A port that another process took between being chosen
+    /// and being bound makes the server exit at once; it is then started again on fresh ports (a pinned
+    /// <paramref name="httpPort"/> is kept).
+    /// </summary>
     public static async Task<SiloProcess> StartAsync(
         string postgresConnectionString,
         string? redisConnectionString = null,
@@ -71,6 +75,36 @@ public sealed class SiloProcess : IAsyncDisposable
         IReadOnlyDictionary<string, string>? environment = null,
         TimeSpan? timeout = null,
         int? httpPort = null)
+    {
+        const int attempts = 3;
+        for (var attempt = 1; ; attempt++)
+        {
+            var silo = Launch(postgresConnectionString, redisConnectionString, clusterId, sessionKey, environment, httpPort);
+            try
+            {
+                await silo.WaitUntilHealthyAsync(timeout ?? TimeSpan.FromSeconds(90));
+                return silo;
+            }
+            catch (InvalidOperationException) when (attempt < attempts && silo.HasExited &&
+                silo.Output.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                silo._process.Dispose();
+            }
+            catch
+            {
+                await silo.DisposeAsync();
+                throw;
+            }
+        }
+    }
+
+    private static SiloProcess Launch(
+        string postgresConnectionString,
+        string? redisConnectionString,
+        string clusterId,
+        string sessionKey,
+        IReadOnlyDictionary<string, string>? environment,
+        int? httpPort)
     {
         var port = httpPort ?? FreePort.Next();
         var siloPort = FreePort.Next();
@@ -102,9 +136,7 @@ public sealed class SiloProcess : IAsyncDisposable
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("The server process did not start.");
-        var silo = new SiloProcess(process, port, siloPort, gatewayPort);
-        await silo.WaitUntilHealthyAsync(timeout ?? TimeSpan.FromSeconds(90));
-        return silo;
+        return new SiloProcess(process, port, siloPort, gatewayPort);
     }
 
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
@@ -154,6 +186,8 @@ public sealed class SiloProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
+                // The parameterless wait also waits for the redirected output to be read to its end.
+                _process.WaitForExit();
                 throw new InvalidOperationException($"The server exited with code {_process.ExitCode}:\n{Output}");
             }
 
