@@ -6,7 +6,7 @@ namespace MoodGrains.EndToEnd.Tests;
 
 /// <summary>
 /// The product in a real browser: a host and two guests, each in their own Chromium with a fake webcam showing a
-/// photo, in one room on a real server process.
+/// photo, in one room on a two-silo cluster of real server processes.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class PartyRoomTests(PostgresFixture fixture, ITestOutputHelper output)
@@ -24,11 +24,16 @@ public sealed class PartyRoomTests(PostgresFixture fixture, ITestOutputHelper ou
         var happy = await FakeWebcam.FromPhotoAsync(Path.Combine(photos, "happy.jpg"), clips);
         var sad = await FakeWebcam.FromPhotoAsync(Path.Combine(photos, "sad.jpg"), clips);
 
-        await using var silo = await SiloProcess.StartAsync(await fixture.Postgres.CreateDatabaseAsync("e2e_party"), clusterId: "e2e");
+        // Two silos of one cluster behind a real Redis backplane, as in production: the host's page talks to the first,
+        // the guests' pages to the second, so every push a guest sees crossed silos.
+        await using var redis = await RedisServer.StartAsync();
+        var database = await fixture.Postgres.CreateDatabaseAsync("e2e_party");
+        await using var siloA = await SiloProcess.StartAsync(database, redis.ConnectionString, clusterId: "e2e");
+        await using var siloB = await SiloProcess.StartAsync(database, redis.ConnectionString, clusterId: "e2e");
         using var playwright = await Playwright.CreateAsync();
-        await using var ann = await Person.OpenAsync(playwright, silo.BaseAddress, "Ann", happy, Desktop);
-        await using var bob = await Person.OpenAsync(playwright, silo.BaseAddress, "Bob <b>", sad, Desktop);
-        await using var cy = await Person.OpenAsync(playwright, silo.BaseAddress, "Cy", sad, Phone);
+        await using var ann = await Person.OpenAsync(playwright, siloA.BaseAddress, "Ann", happy, Desktop);
+        await using var bob = await Person.OpenAsync(playwright, siloB.BaseAddress, "Bob <b>", sad, Desktop);
+        await using var cy = await Person.OpenAsync(playwright, siloB.BaseAddress, "Cy", sad, Phone);
         Person[] everyone = [ann, bob, cy];
         try
         {
