@@ -2,28 +2,20 @@ using MoodGrains.Abstractions.Rooms;
 
 namespace MoodGrains.Server.Rooms;
 
-/// <summary>What one listener's Spotify should be doing: the room's entry and playhead anchor, on their chosen device.</summary>
-public sealed record ListenerTarget(string RoomCode, string UserId, string? DeviceId, QueueEntry? Entry, PlaybackState State, long AnchorServerMs, int AnchorPositionMs)
+/// <summary>What one listener's Spotify should be doing: the room's now-playing (entry and playhead anchor), on their chosen device.</summary>
+public sealed record ListenerTarget(string RoomCode, string UserId, string? DeviceId, NowPlaying? NowPlaying)
 {
-    public static ListenerTarget From(string roomCode, SpotifyListener listener, NowPlaying? nowPlaying) => nowPlaying is null
-        ? Stopped(roomCode, listener.UserId, listener.DeviceId)
-        : new(roomCode, listener.UserId, listener.DeviceId, nowPlaying.Entry, nowPlaying.State, nowPlaying.AnchorServerMs, nowPlaying.AnchorPositionMs);
+    public static ListenerTarget From(string roomCode, SpotifyListener listener, NowPlaying? nowPlaying) =>
+        new(roomCode, listener.UserId, listener.DeviceId, nowPlaying);
 
     /// <summary>The listener left, stopped following, or the room has nothing to play.</summary>
-    public static ListenerTarget Stopped(string roomCode, string userId, string? deviceId) => new(roomCode, userId, deviceId, null, PlaybackState.Stopped, 0, 0);
+    public static ListenerTarget Stopped(string roomCode, string userId, string? deviceId) => new(roomCode, userId, deviceId, null);
 
-    public bool IsPlaying => State == PlaybackState.Playing && Entry is not null;
+    public QueueEntry? Entry => NowPlaying?.Entry;
 
-    public int PositionAt(long serverMs)
-    {
-        if (Entry is null)
-        {
-            return 0;
-        }
+    public bool IsPlaying => NowPlaying is { State: PlaybackState.Playing };
 
-        var position = State == PlaybackState.Playing ? AnchorPositionMs + (serverMs - AnchorServerMs) : AnchorPositionMs;
-        return (int)Math.Clamp(position, 0, Entry.Track.DurationMs);
-    }
+    public int PositionAt(long serverMs) => NowPlaying?.PositionAt(serverMs) ?? 0;
 }
 
 /// <summary>One call to make on a listener's Spotify.</summary>
@@ -55,10 +47,10 @@ public static class SpotifyFollowPlan
             return applied is { IsPlaying: true } ? new PauseCommand(applied.DeviceId) : null;
         }
 
-        if (applied is { IsPlaying: true }
-            && applied.Entry!.EntryId == desired.Entry!.EntryId
-            && applied.AnchorServerMs == desired.AnchorServerMs
-            && applied.AnchorPositionMs == desired.AnchorPositionMs
+        if (applied is { IsPlaying: true, NowPlaying: { } was }
+            && was.Entry.EntryId == desired.NowPlaying!.Entry.EntryId
+            && was.AnchorServerMs == desired.NowPlaying.AnchorServerMs
+            && was.AnchorPositionMs == desired.NowPlaying.AnchorPositionMs
             && applied.DeviceId == desired.DeviceId)
         {
             return null;

@@ -157,7 +157,7 @@ public sealed partial class SpotifyRoomPlayer(
                             await provider.PauseAsync(desired.UserId, playing.DeviceId, stoppingToken);
                         }
 
-                        slot.Applied = desired with { State = Abstractions.Rooms.PlaybackState.Stopped, Entry = null };
+                        slot.Applied = desired with { NowPlaying = null };
                         await NotifyAsync(desired, new SpotifyPlaybackNotice(desired.RoomCode, false,
                             $"\"{track.Title}\" is not on Spotify; your Spotify waits for the next track while the page keeps the room's timeline.", track.Title));
                         return;
@@ -262,7 +262,7 @@ public sealed partial class SpotifyRoomPlayer(
         if (device is not { IsPlaying: true } || device.Track?.Uri != uri)
         {
             // Marked stopped first, so leaving the listeners does not pause what the person plays now.
-            slot.Applied = applied with { State = Abstractions.Rooms.PlaybackState.Stopped, Entry = null };
+            slot.Applied = applied with { NowPlaying = null };
             slot.PlayedUri = null;
             LogTakenOver(applied.RoomCode, applied.UserId);
             await NotifyAsync(applied, new SpotifyPlaybackNotice(applied.RoomCode, false,

@@ -26,6 +26,8 @@ public sealed class SpotifyFollowPlanTests
         var playing = Target(First, Abstractions.Rooms.PlaybackState.Playing, 1_000, 0);
 
         Assert.Null(SpotifyFollowPlan.Next(playing, playing with { }, 90_000));
+        // A like or a skip vote changes the room's now-playing but not what the device plays.
+        Assert.Null(SpotifyFollowPlan.Next(playing, playing with { NowPlaying = playing.NowPlaying! with { Likes = ["u2"], SkipVoters = ["u3"] } }, 90_000));
     }
 
     [Theory]
@@ -38,8 +40,8 @@ public sealed class SpotifyFollowPlanTests
         var applied = Target(First, Abstractions.Rooms.PlaybackState.Playing, 1_000, 0);
         var desired = change switch
         {
-            "seek" => applied with { AnchorServerMs = 5_000, AnchorPositionMs = 60_000 },
-            "resume" => applied with { AnchorServerMs = 9_000 },
+            "seek" => applied with { NowPlaying = applied.NowPlaying! with { AnchorServerMs = 5_000, AnchorPositionMs = 60_000 } },
+            "resume" => applied with { NowPlaying = applied.NowPlaying! with { AnchorServerMs = 9_000 } },
             "track" => Target(Second, Abstractions.Rooms.PlaybackState.Playing, 9_000, 0),
             _ => applied with { DeviceId = "phone" },
         };
