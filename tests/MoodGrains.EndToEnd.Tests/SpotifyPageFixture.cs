@@ -1,23 +1,16 @@
-using Microsoft.Playwright;
 using MoodGrains.Testing;
 
 namespace MoodGrains.EndToEnd.Tests;
 
 /// <summary>
-/// A server whose Spotify is the local fake (Spotify itself is out of reach here), one Chromium shared by the people
-/// of the test, and the fake to read the player commands the server sent.
+/// A server whose Spotify is the local fake (Spotify itself is out of reach here), and the fake to read the player
+/// commands the server sent.
 /// </summary>
-public sealed class SpotifyPageFixture(PostgresFixture postgres) : IAsyncLifetime
+public sealed class SpotifyPageFixture(PostgresFixture postgres) : BrowserServerFixture(postgres)
 {
-    private IPlaywright? _playwright;
-
     public FakeSpotify Spotify { get; private set; } = null!;
 
-    public SiloProcess Silo { get; private set; } = null!;
-
-    public IBrowser Browser { get; private set; } = null!;
-
-    public async Task InitializeAsync()
+    protected override async Task<SiloProcess> StartServerAsync(PostgresServer postgres)
     {
         Spotify = await FakeSpotify.StartAsync();
         // Spotify sends the browser back to the registered redirect URI, so it must name this server's port.
@@ -26,25 +19,12 @@ public sealed class SpotifyPageFixture(PostgresFixture postgres) : IAsyncLifetim
         {
             ["MOODGRAINS_SPOTIFY_REDIRECT_URI"] = $"http://127.0.0.1:{port}/api/spotify/callback",
         };
-        Silo = await SiloProcess.StartAsync(
-            await postgres.Postgres.CreateDatabaseAsync("e2e_spotify"), clusterId: "e2e-spotify", environment: environment, httpPort: port);
-        _playwright = await Playwright.CreateAsync();
-        Browser = await Person.LaunchSharedBrowserAsync(_playwright);
+        return await SiloProcess.StartAsync(
+            await postgres.CreateDatabaseAsync("e2e_spotify"), clusterId: "e2e-spotify", environment: environment, httpPort: port);
     }
 
-    public async Task DisposeAsync()
+    protected override async Task DisposeServicesAsync()
     {
-        if (Browser is not null)
-        {
-            await Browser.CloseAsync();
-        }
-
-        _playwright?.Dispose();
-        if (Silo is not null)
-        {
-            await Silo.DisposeAsync();
-        }
-
         if (Spotify is not null)
         {
             await Spotify.DisposeAsync();
