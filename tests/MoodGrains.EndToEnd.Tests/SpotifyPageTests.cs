@@ -123,6 +123,25 @@ public sealed class SpotifyPageTests(SpotifyPageFixture fixture, ITestOutputHelp
         Assert.InRange(next.PositionMs!.Value, 0, 15_000);
         await Assertions.Expect(ann.Page.Locator("#spotify-playback")).ToHaveTextAsync($"Playing \"{nextTitle}\" on your Spotify.", new() { Timeout = 60_000 });
 
+        // Ann closes her Spotify app and the host skips again: her page says her device is gone, and the room plays on.
+        fixture.Spotify.SwitchOff("premium-ann");
+        await ann.Page.ClickAsync("#skip");
+        await Task.WhenAll(new[] { ann, bob, cy }.Select(p => p.WaitForAsync(
+            "t => moodgrains.room.nowPlaying?.state === 'Playing' && moodgrains.room.nowPlaying.entry.track.title !== t", nextTitle)));
+        await Assertions.Expect(ann.Page.Locator("#spotify-playback")).ToContainTextAsync("device", new() { Timeout = 60_000, IgnoreCase = true });
+        Assert.True(await ann.Page.Locator("#spotify-playback").EvaluateAsync<bool>("e => e.classList.contains('error')"));
+        Assert.Equal(string.Empty, await bob.Page.InnerTextAsync("#spotify-playback"));
+        Assert.Empty(fixture.Spotify.Drain());
+
+        // She opens it again and picks the speaker once more: it joins the room's current track at once.
+        fixture.Spotify.SwitchOn("premium-ann");
+        var thirdTitle = await ann.EvalAsync<string>("() => moodgrains.room.nowPlaying.entry.track.title");
+        var thirdArtist = await ann.EvalAsync<string>("() => moodgrains.room.nowPlaying.entry.track.artists[0]");
+        await ann.Page.SelectOptionAsync("#spotify-device", "kitchen-speaker");
+        var rejoined = await fixture.Spotify.NextCallAsync();
+        Assert.Equal(new PlayerCall("premium-ann", "play", "kitchen-speaker", "spotify:track:" + FakeSpotify.TrackIdFor(thirdTitle, thirdArtist), rejoined.PositionMs), rejoined);
+        await Assertions.Expect(ann.Page.Locator("#spotify-playback")).ToHaveTextAsync($"Playing \"{thirdTitle}\" on your Spotify.", new() { Timeout = 60_000 });
+
         // Untick: Ann's speaker is paused, her page says so, and no one follows any more.
         await ann.Page.UncheckAsync("#spotify-listen");
         var pause = await fixture.Spotify.NextCallAsync();

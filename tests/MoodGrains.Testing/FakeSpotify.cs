@@ -17,13 +17,15 @@ public sealed record PlayerCall(string Account, string Command, string? DeviceId
 /// A stand-in for Spotify's accounts service and the Web API paths the room player uses, shaped after the Spotify
 /// OpenAPI description (TrackObject, paging, device and error objects): we cannot reach Spotify from here.
 /// Login codes name the account ("premium-…" or "free-…"); search finds any title and artist asked for, with an id
-/// derived from them; the device "offline" answers like Spotify does when no device is active.
+/// derived from them; the device "offline", and any device of an account switched off, answers like Spotify does when
+/// no device is active.
 /// </summary>
 public sealed partial class FakeSpotify : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly Channel<PlayerCall> _calls = Channel.CreateUnbounded<PlayerCall>();
     private readonly ConcurrentDictionary<string, DeviceState> _devices = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _switchedOff = new(StringComparer.Ordinal);
 
     private FakeSpotify(WebApplication app, int port)
     {
@@ -84,6 +86,12 @@ public sealed partial class FakeSpotify : IAsyncDisposable
     /// <summary>The person puts on their own music on the account's device.</summary>
     public void PlayOwnMusic(string account) =>
         _devices[account] = new DeviceState("spotify:track:" + TrackIdFor("Their Own Song", "Someone Else"), 0, System.Diagnostics.Stopwatch.GetTimestamp(), true, 0);
+
+    /// <summary>The person closes their Spotify app: every player command for the account finds no active device.</summary>
+    public void SwitchOff(string account) => _switchedOff[account] = true;
+
+    /// <summary>The person opens their Spotify app again.</summary>
+    public void SwitchOn(string account) => _switchedOff.TryRemove(account, out _);
 
     public async ValueTask DisposeAsync()
     {
@@ -205,7 +213,7 @@ public sealed partial class FakeSpotify : IAsyncDisposable
             }
 
             var device = request.Query["device_id"].FirstOrDefault();
-            if (device == "offline")
+            if (device == "offline" || _switchedOff.ContainsKey(account))
             {
                 return Error(404, "Player command failed: No active device found", "NO_ACTIVE_DEVICE");
             }

@@ -116,8 +116,11 @@ public sealed record RoomMoodUpdate(
 /// <summary>
 /// A member who plays the room on their own Spotify account: the room's tracks are started on their device at the
 /// room's position (<c>play(uri, position_ms)</c>). <see cref="DeviceId"/> null means their currently active device.
+/// <see cref="Request"/> counts the member's asks to follow: each ask (even for the same device, say once they opened
+/// their Spotify app after a "no active device" refusal) starts the room's track on the device again.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("moodgrains.SpotifyListener")]
 public sealed record SpotifyListener(
     [property: Id(0)] string UserId,
-    [property: Id(1)] string? DeviceId);
+    [property: Id(1)] string? DeviceId,
+    [property: Id(2)] int Request = 1);

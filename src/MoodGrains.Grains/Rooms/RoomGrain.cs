@@ -146,10 +146,12 @@ public sealed partial class RoomGrain(
             throw new RoomException(RoomError.InvalidArgument, "That is not a Spotify device id.");
         }
 
+        var previous = state.State.SpotifyListeners.Find(l => l.UserId == userId);
         state.State.SpotifyListeners.RemoveAll(l => l.UserId == userId);
         if (enabled)
         {
-            state.State.SpotifyListeners.Add(new SpotifyListener(userId, string.IsNullOrWhiteSpace(deviceId) ? null : deviceId));
+            var device = string.IsNullOrWhiteSpace(deviceId) ? null : deviceId;
+            state.State.SpotifyListeners.Add(new SpotifyListener(userId, device, (previous?.Request ?? 0) + 1));
         }
 
         return await CommitAsync();

@@ -2,14 +2,17 @@ using MoodGrains.Abstractions.Rooms;
 
 namespace MoodGrains.Server.Rooms;
 
-/// <summary>What one listener's Spotify should be doing: the room's now-playing (entry and playhead anchor), on their chosen device.</summary>
-public sealed record ListenerTarget(string RoomCode, string UserId, string? DeviceId, NowPlaying? NowPlaying)
+/// <summary>
+/// What one listener's Spotify should be doing: the room's now-playing (entry and playhead anchor), on their chosen
+/// device, as of their <paramref name="Request"/>-th ask to follow (see <see cref="SpotifyListener.Request"/>).
+/// </summary>
+public sealed record ListenerTarget(string RoomCode, string UserId, string? DeviceId, NowPlaying? NowPlaying, int Request)
 {
     public static ListenerTarget From(string roomCode, SpotifyListener listener, NowPlaying? nowPlaying) =>
-        new(roomCode, listener.UserId, listener.DeviceId, nowPlaying);
+        new(roomCode, listener.UserId, listener.DeviceId, nowPlaying, listener.Request);
 
     /// <summary>The listener left, stopped following, or the room has nothing to play.</summary>
-    public static ListenerTarget Stopped(string roomCode, string userId, string? deviceId) => new(roomCode, userId, deviceId, null);
+    public static ListenerTarget Stopped(string roomCode, string userId, string? deviceId) => new(roomCode, userId, deviceId, null, 0);
 
     public QueueEntry? Entry => NowPlaying?.Entry;
 
@@ -29,7 +32,7 @@ public sealed record PauseCommand(string? DeviceId) : SpotifyCommand(DeviceId);
 
 /// <summary>
 /// Decides the one Spotify call that brings a listener's device from what we last made it do to what the room does
-/// now. Only changes cause calls: a seek, a resume, a new track or another device re-sends <c>play(uri, position_ms)</c>
+/// now. Only changes cause calls: a seek, a resume, a new track, another device or a new ask from the member re-sends <c>play(uri, position_ms)</c>
 /// (one call that sets track and position together, where a separate seek could land on the old track); pausing or
 /// stopping pauses the device, but only a device we started, so following a paused room never interrupts the person's
 /// own music.
@@ -51,7 +54,8 @@ public static class SpotifyFollowPlan
             && was.Entry.EntryId == desired.NowPlaying!.Entry.EntryId
             && was.AnchorServerMs == desired.NowPlaying.AnchorServerMs
             && was.AnchorPositionMs == desired.NowPlaying.AnchorPositionMs
-            && applied.DeviceId == desired.DeviceId)
+            && applied.DeviceId == desired.DeviceId
+            && applied.Request == desired.Request)
         {
             return null;
         }

@@ -35,7 +35,8 @@ public sealed class SpotifyFollowPlanTests
     [InlineData("resume")]
     [InlineData("track")]
     [InlineData("device")]
-    public void Each_change_of_track_anchor_or_device_sends_one_play(string change)
+    [InlineData("ask")]
+    public void Each_change_of_track_anchor_device_or_ask_sends_one_play(string change)
     {
         var applied = Target(First, Abstractions.Rooms.PlaybackState.Playing, 1_000, 0);
         var desired = change switch
@@ -43,7 +44,8 @@ public sealed class SpotifyFollowPlanTests
             "seek" => applied with { NowPlaying = applied.NowPlaying! with { AnchorServerMs = 5_000, AnchorPositionMs = 60_000 } },
             "resume" => applied with { NowPlaying = applied.NowPlaying! with { AnchorServerMs = 9_000 } },
             "track" => Target(Second, Abstractions.Rooms.PlaybackState.Playing, 9_000, 0),
-            _ => applied with { DeviceId = "phone" },
+            "device" => applied with { DeviceId = "phone" },
+            _ => applied with { Request = applied.Request + 1 },
         };
 
         var command = Assert.IsType<PlayTrackCommand>(SpotifyFollowPlan.Next(applied, desired, 10_000));
