@@ -133,14 +133,24 @@ public sealed class SpotifyPageTests(SpotifyPageFixture fixture, ITestOutputHelp
         Assert.Equal(string.Empty, await bob.Page.InnerTextAsync("#spotify-playback"));
         Assert.Empty(fixture.Spotify.Drain());
 
-        // She opens it again and picks the speaker once more: it joins the room's current track at once.
+        // She opens it again (playing her own music now) and unticks: the room never started anything there, so her
+        // music is not paused; ticking again starts the room's current track (the next call is that play, no pause).
         fixture.Spotify.SwitchOn("premium-ann");
         var thirdTitle = await ann.EvalAsync<string>("() => moodgrains.room.nowPlaying.entry.track.title");
         var thirdArtist = await ann.EvalAsync<string>("() => moodgrains.room.nowPlaying.entry.track.artists[0]");
-        await ann.Page.SelectOptionAsync("#spotify-device", "kitchen-speaker");
+        var third = "spotify:track:" + FakeSpotify.TrackIdFor(thirdTitle, thirdArtist);
+        await ann.Page.UncheckAsync("#spotify-listen");
+        await Assertions.Expect(ann.Page.Locator("#spotify-playback")).ToHaveTextAsync("The room no longer plays on your Spotify.", new() { Timeout = 60_000 });
+        await ann.WaitForAsync("() => moodgrains.room.spotifyListeners.length === 0");
+        await ann.Page.CheckAsync("#spotify-listen");
         var rejoined = await fixture.Spotify.NextCallAsync();
-        Assert.Equal(new PlayerCall("premium-ann", "play", "kitchen-speaker", "spotify:track:" + FakeSpotify.TrackIdFor(thirdTitle, thirdArtist), rejoined.PositionMs), rejoined);
+        Assert.Equal(new PlayerCall("premium-ann", "play", "kitchen-speaker", third, rejoined.PositionMs), rejoined);
         await Assertions.Expect(ann.Page.Locator("#spotify-playback")).ToHaveTextAsync($"Playing \"{thirdTitle}\" on your Spotify.", new() { Timeout = 60_000 });
+
+        // Picking the same speaker again is a new ask: the room's track is started on it once more (a manual re-sync).
+        await ann.Page.SelectOptionAsync("#spotify-device", "kitchen-speaker");
+        var resynced = await fixture.Spotify.NextCallAsync();
+        Assert.Equal(new PlayerCall("premium-ann", "play", "kitchen-speaker", third, resynced.PositionMs), resynced);
 
         // Untick: Ann's speaker is paused, her page says so, and no one follows any more.
         await ann.Page.UncheckAsync("#spotify-listen");

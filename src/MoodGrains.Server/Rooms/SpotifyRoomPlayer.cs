@@ -140,6 +140,13 @@ public sealed partial class SpotifyRoomPlayer(
         {
             switch (command)
             {
+                case PauseCommand when slot.PlayedUri is null:
+                    // The last play was refused (say the app was closed): what the device plays now is the person's
+                    // own, so it is left alone.
+                    slot.Applied = desired;
+                    await NotifyAsync(desired, new SpotifyPlaybackNotice(desired.RoomCode, true, "The room no longer plays on your Spotify.", null));
+                    break;
+
                 case PauseCommand pause:
                     await provider.PauseAsync(desired.UserId, pause.DeviceId, stoppingToken);
                     slot.Applied = desired;
