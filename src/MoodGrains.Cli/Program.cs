@@ -31,7 +31,8 @@ try
 }
 catch (UsageException e)
 {
-    Console.Error.WriteLine($"moodgrains {string.Join(' ', match.Path)}: {e.Message}");
+    Console.Error.WriteLine($"error: {e.Message}");
+    Console.Error.WriteLine($"usage: {e.Usage}");
     return 2;
 }
 catch (OperationCanceledException)

@@ -20,8 +20,10 @@ public sealed class FitEmotionHeadCommandTests
     [InlineData("--images . --bogus")]
     public async Task Bad_arguments_are_usage_errors(string args)
     {
+        // The dispatcher turns a UsageException into "error: ..." + "usage: ..." and exit code 2.
         var list = args.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(2, await new FitEmotionHeadCommand().RunAsync(list, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<UsageException>(() => new FitEmotionHeadCommand().RunAsync(list, CancellationToken.None));
+        Assert.StartsWith("moodgrains fit emotion-head ", error.Usage, StringComparison.Ordinal);
     }
 
     [Fact]

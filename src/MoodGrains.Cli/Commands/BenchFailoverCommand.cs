@@ -19,15 +19,12 @@ internal sealed class BenchFailoverCommand : ICliCommand
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var parsed = new ParsedArgs(args, "json");
-        var runs = parsed.Int("runs", 5);
-        var json = parsed.Flag("json");
-        var external = parsed.String("postgres");
-        parsed.EnsureAllUsed();
-        if (runs < 1)
-        {
-            throw new UsageException("--runs must be at least 1.");
-        }
+        var parsed = CliArgs.Parse(args, "moodgrains bench failover [--runs 5] [--postgres CONN] [--json]", ["--runs", "--postgres"], ["--json"]);
+        var runs = parsed.Int("--runs", 5, min: 1);
+        var json = parsed.Has("--json");
+
+        // Without --postgres the bench starts its own server; MOODGRAINS_POSTGRES is not consulted.
+        var external = parsed.Value("--postgres");
 
         await using var postgres = external is null ? await PostgresServer.StartAsync() : null;
         var samples = new List<double>();

@@ -22,33 +22,17 @@ internal sealed class BenchVisionCommand : ICliCommand
 
     public Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var parsed = VisionArgs.Parse(args,
-            new HashSet<string>(["--frames", "--photo", "--detector", "--model", "--models"], StringComparer.OrdinalIgnoreCase),
-            new HashSet<string>(["--json"], StringComparer.OrdinalIgnoreCase));
-        if (parsed.Error is not null)
-        {
-            return Task.FromResult(VisionArgs.Usage(parsed.Error, UsageText));
-        }
-
-        if (!parsed.TryGetInt("--frames", 300, out var frames))
-        {
-            return Task.FromResult(VisionArgs.Usage("--frames takes a positive whole number", UsageText));
-        }
-
-        var modelDir = parsed.FindModelDirectory();
-        if (modelDir is null)
-        {
-            return Task.FromResult(VisionArgs.Usage("the models folder was not found; pass --models DIR", UsageText));
-        }
-
-        var photo = parsed.Get("--photo") ?? FindSharedPhoto("happy.jpg");
+        var parsed = CliArgs.Parse(args, UsageText, ["--frames", "--photo", "--detector", "--model", "--models"], ["--json"]);
+        var frames = parsed.Int("--frames", 300, min: 1);
+        var modelDir = ModelFolder.Find(parsed.Value("--models")) ?? throw parsed.Fail("the models folder was not found; pass --models DIR");
+        var photo = parsed.Value("--photo") ?? FindSharedPhoto("happy.jpg");
         if (photo is null || !File.Exists(photo))
         {
-            return Task.FromResult(VisionArgs.Usage("no photo: pass --photo FILE (a photo with one face), or keep ../shared/data/expression-photos beside the repository", UsageText));
+            throw parsed.Fail("no photo: pass --photo FILE (a photo with one face), or keep ../shared/data/expression-photos beside the repository");
         }
 
         var options = new VisionOptions { ModelDirectory = modelDir };
-        switch (parsed.Get("--detector") ?? "blazeface")
+        switch (parsed.Value("--detector") ?? "blazeface")
         {
             case "blazeface":
                 break;
@@ -59,10 +43,10 @@ internal sealed class BenchVisionCommand : ICliCommand
                 options.Detector = FaceDetectorKind.Haar;
                 break;
             default:
-                return Task.FromResult(VisionArgs.Usage("unknown detector", UsageText));
+                throw parsed.Fail("unknown detector");
         }
 
-        var model = parsed.Get("--model") ?? "default";
+        var model = parsed.Value("--model") ?? "default";
         switch (model)
         {
             case "default":
@@ -90,7 +74,7 @@ internal sealed class BenchVisionCommand : ICliCommand
                 options.MultiCrop = model == "xception-tencrop+head";
                 break;
             default:
-                return Task.FromResult(VisionArgs.Usage("unknown model", UsageText));
+                throw parsed.Fail("unknown model");
         }
 
         var errors = options.Validate();

@@ -22,59 +22,28 @@ internal sealed class CatalogImportCommand : ICliCommand
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        string? file = null;
-        string? reportPath = null;
-        var connectionString = Environment.GetEnvironmentVariable("MOODGRAINS_POSTGRES");
+        var parsed = CliArgs.Parse(args, "moodgrains catalog import FILE [--format auto|moods|playlist|demo] [--postgres CONNECTION] [--report FILE] [--json]",
+            ["--format", "--postgres", "--report"], ["--json"], positional: true);
         var layout = CatalogCsvLayout.Auto;
-        var json = false;
-        for (var i = 0; i < args.Count; i++)
+        if (parsed.Value("--format") is { } format && (!Enum.TryParse(format, ignoreCase: true, out layout) || !Enum.IsDefined(layout)))
         {
-            switch (args[i])
-            {
-                case "--format" when i + 1 < args.Count:
-                    if (!Enum.TryParse(args[++i], ignoreCase: true, out layout) || !Enum.IsDefined(layout))
-                    {
-                        return Usage($"unknown format '{args[i]}'");
-                    }
-
-                    break;
-                case "--postgres" when i + 1 < args.Count:
-                    connectionString = args[++i];
-                    break;
-                case "--report" when i + 1 < args.Count:
-                    reportPath = args[++i];
-                    break;
-                case "--json":
-                    json = true;
-                    break;
-                case var option when option.StartsWith("--", StringComparison.Ordinal):
-                    return Usage($"unknown or incomplete option '{option}'");
-                default:
-                    if (file is not null)
-                    {
-                        return Usage("only one FILE can be imported at a time");
-                    }
-
-                    file = args[i];
-                    break;
-            }
+            throw parsed.Fail($"unknown format '{format}'");
         }
 
-        if (file is null)
+        var file = parsed.Positional.Count switch
         {
-            return Usage("FILE is missing");
-        }
-
+            0 => throw parsed.Fail("FILE is missing"),
+            1 => parsed.Positional[0],
+            _ => throw parsed.Fail("only one FILE can be imported at a time"),
+        };
         if (!File.Exists(file))
         {
-            Console.Error.WriteLine($"error: {file} does not exist");
-            return 2;
+            throw parsed.Fail($"{file} does not exist");
         }
 
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            return Usage("no database: set MOODGRAINS_POSTGRES or pass --postgres \"Host=...;Username=...;Database=...\"");
-        }
+        var connectionString = parsed.Postgres();
+        var reportPath = parsed.Value("--report");
+        var json = parsed.Has("--json");
 
         // The tables must exist; migrations are idempotent and serialised, so applying them here is harmless.
         await DatabaseMigrator.MigrateAsync(connectionString, cancellationToken);
@@ -174,13 +143,6 @@ internal sealed class CatalogImportCommand : ICliCommand
         writer.WriteEndObject();
         writer.Flush();
         stdout.WriteByte((byte)'\n');
-    }
-
-    private static int Usage(string problem)
-    {
-        Console.Error.WriteLine($"error: {problem}");
-        Console.Error.WriteLine("usage: moodgrains catalog import FILE [--format auto|moods|playlist|demo] [--postgres CONNECTION] [--report FILE] [--json]");
-        return 2;
     }
 
     /// <summary>A bar redrawn in place on a terminal; plain lines when stderr is a file or pipe (CI logs).</summary>

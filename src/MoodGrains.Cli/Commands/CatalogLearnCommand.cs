@@ -14,27 +14,7 @@ internal sealed class CatalogLearnCommand : ICliCommand
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var connectionString = Environment.GetEnvironmentVariable("MOODGRAINS_POSTGRES");
-        for (var i = 0; i < args.Count; i++)
-        {
-            if (args[i] == "--postgres" && i + 1 < args.Count)
-            {
-                connectionString = args[++i];
-            }
-            else
-            {
-                Console.Error.WriteLine($"error: unknown argument '{args[i]}'");
-                Console.Error.WriteLine("usage: moodgrains catalog learn [--postgres CONNECTION]");
-                return 2;
-            }
-        }
-
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            Console.Error.WriteLine("error: no database: set MOODGRAINS_POSTGRES or pass --postgres");
-            return 2;
-        }
-
+        var connectionString = CliArgs.Parse(args, "moodgrains catalog learn [--postgres CONNECTION]", ["--postgres"], []).Postgres();
         await DatabaseMigrator.MigrateAsync(connectionString, cancellationToken);
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var run = await new LearnedMoodFeatureSource(new LearnedMoodRepository(dataSource)).UpdateAsync(cancellationToken);

@@ -10,9 +10,7 @@ internal sealed class DbMigrateCommand : ICliCommand
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var parsed = new ParsedArgs(args);
-        var connectionString = parsed.Postgres();
-        parsed.EnsureAllUsed();
+        var connectionString = CliArgs.Parse(args, "moodgrains db migrate [--postgres CONN]", ["--postgres"], []).Postgres();
 
         await OrleansSchema.ApplyAsync(connectionString, cancellationToken);
         var applied = await DatabaseMigrator.MigrateAsync(connectionString, cancellationToken);

@@ -10,9 +10,7 @@ internal sealed class DbStatusCommand : ICliCommand
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var parsed = new ParsedArgs(args);
-        var connectionString = parsed.Postgres();
-        parsed.EnsureAllUsed();
+        var connectionString = CliArgs.Parse(args, "moodgrains db status [--postgres CONN]", ["--postgres"], []).Postgres();
 
         var status = await DatabaseMigrator.StatusAsync(connectionString, cancellationToken);
         foreach (var migration in status)

@@ -27,45 +27,30 @@ internal sealed class EvalFerCommand : ICliCommand
 
     public Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var parsed = VisionArgs.Parse(args,
-            new HashSet<string>(["--images", "--model", "--fit-ensemble", "--limit", "--threads", "--models"], StringComparer.OrdinalIgnoreCase),
-            new HashSet<string>(["--json", "--all"], StringComparer.OrdinalIgnoreCase));
-        if (parsed.Error is not null)
+        var parsed = CliArgs.Parse(args, UsageText, ["--images", "--model", "--fit-ensemble", "--limit", "--threads", "--models"], ["--json", "--all"]);
+        var imagesDir = parsed.Value("--images") ?? throw parsed.Fail("--images is required");
+        if (!Directory.Exists(imagesDir))
         {
-            return Task.FromResult(VisionArgs.Usage(parsed.Error, UsageText));
+            throw parsed.Fail($"'{imagesDir}' is not a folder");
         }
 
-        var imagesDir = parsed.Get("--images");
-        if (imagesDir is null || !Directory.Exists(imagesDir))
-        {
-            return Task.FromResult(VisionArgs.Usage(imagesDir is null ? "--images is required" : $"'{imagesDir}' is not a folder", UsageText));
-        }
-
-        if (!parsed.TryGetInt("--limit", int.MaxValue, out var limit) || !parsed.TryGetInt("--threads", 1, out var threads))
-        {
-            return Task.FromResult(VisionArgs.Usage("--limit and --threads take a positive whole number", UsageText));
-        }
-
-        var modelName = parsed.Get("--model") ?? "default";
+        var limit = parsed.Int("--limit", int.MaxValue, min: 1);
+        var threads = parsed.Int("--threads", 1, min: 1);
+        var modelName = parsed.Value("--model") ?? "default";
         if (modelName != "default" && !ModelNames.Contains(modelName))
         {
-            return Task.FromResult(VisionArgs.Usage($"unknown model '{modelName}'", UsageText));
+            throw parsed.Fail($"unknown model '{modelName}'");
         }
 
-        var modelDir = parsed.FindModelDirectory();
-        if (modelDir is null)
-        {
-            return Task.FromResult(VisionArgs.Usage("the models folder was not found; pass --models DIR", UsageText));
-        }
-
+        var modelDir = ModelFolder.Find(parsed.Value("--models")) ?? throw parsed.Fail("the models folder was not found; pass --models DIR");
         var samples = LoadSamples(imagesDir, limit);
         if (samples.Count == 0)
         {
-            return Task.FromResult(VisionArgs.Usage($"no images in label folders ({string.Join(", ", Emotions.Names)}) under '{imagesDir}'", UsageText));
+            throw parsed.Fail($"no images in label folders ({string.Join(", ", Emotions.Names)}) under '{imagesDir}'");
         }
 
         var options = new VisionOptions { ModelDirectory = modelDir };
-        if (parsed.Get("--fit-ensemble") is { } output)
+        if (parsed.Value("--fit-ensemble") is { } output)
         {
             return Task.FromResult(FitEnsemble(options, imagesDir, samples, output, threads, string.Join(' ', ["moodgrains", .. Path, .. args]), cancellationToken));
         }

@@ -12,17 +12,11 @@ internal sealed class EvalRecsCommand : ICliCommand
 
     public Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        if (!CliArgs.TryParse(args, ["--lastfm", "--seed"], ["--json", "--tune", "--models-only"], out var options, out var error) || options.Value("--lastfm") is not { } directory)
-        {
-            Console.Error.WriteLine(error.Length > 0 ? error : "--lastfm DIR is required");
-            Console.Error.WriteLine("usage: moodgrains eval recs --lastfm DIR [--json] [--seed N] [--tune] [--models-only]");
-            return Task.FromResult(2);
-        }
-
+        var options = CliArgs.Parse(args, "moodgrains eval recs --lastfm DIR [--json] [--seed N] [--tune] [--models-only]", ["--lastfm", "--seed"], ["--json", "--tune", "--models-only"]);
+        var directory = options.Value("--lastfm") ?? throw options.Fail("--lastfm DIR is required");
         if (!Directory.Exists(directory))
         {
-            Console.Error.WriteLine($"not a directory: {directory}");
-            return Task.FromResult(2);
+            throw options.Fail($"not a directory: {directory}");
         }
 
         var seed = options.Int("--seed", 42);

@@ -12,20 +12,14 @@ internal sealed class FitContentCommand : ICliCommand
 
     public Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        if (!CliArgs.TryParse(args, ["--moods", "--ridge"], ["--json"], out var options, out var error) || options.Value("--moods") is not { } path)
-        {
-            Console.Error.WriteLine(error.Length > 0 ? error : "--moods CSV is required");
-            Console.Error.WriteLine("usage: moodgrains fit content --moods data_moods.csv [--ridge 1] [--json]");
-            return Task.FromResult(2);
-        }
-
+        var options = CliArgs.Parse(args, "moodgrains fit content --moods data_moods.csv [--ridge 1] [--json]", ["--moods", "--ridge"], ["--json"]);
+        var path = options.Value("--moods") ?? throw options.Fail("--moods CSV is required");
         if (!File.Exists(path))
         {
-            Console.Error.WriteLine($"file not found: {path}");
-            return Task.FromResult(2);
+            throw options.Fail($"file not found: {path}");
         }
 
-        var ridge = options.Value("--ridge") is { } r ? float.Parse(r, CultureInfo.InvariantCulture) : 1f;
+        var ridge = (float)options.Double("--ridge", 1);
         var tracks = MoodDatasetCsv.Load(path);
         var map = ContentMoodMap.Fit(tracks, ridge);
         var trainAccuracy = map.LabelAccuracy(tracks);

@@ -30,64 +30,52 @@ internal sealed class FitEmotionHeadCommand : ICliCommand
 
     public Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var parsed = VisionArgs.Parse(args,
-            new HashSet<string>(["--images", "--out", "--hidden", "--l2", "--hidden-l2", "--iterations", "--epochs", "--dropout", "--validation", "--seed",
-                "--threads", "--cache", "--limit", "--models"],
-                StringComparer.OrdinalIgnoreCase),
-            new HashSet<string>(StringComparer.OrdinalIgnoreCase));
-        if (parsed.Error is not null)
-        {
-            return Task.FromResult(VisionArgs.Usage(parsed.Error, UsageText));
-        }
-
-        var imagesDir = parsed.Get("--images");
-        var output = parsed.Get("--out");
+        var parsed = CliArgs.Parse(args, UsageText,
+            ["--images", "--out", "--hidden", "--l2", "--hidden-l2", "--iterations", "--epochs", "--dropout", "--validation", "--seed", "--threads", "--cache", "--limit", "--models"],
+            []);
+        var imagesDir = parsed.Value("--images");
+        var output = parsed.Value("--out");
         if (imagesDir is null || output is null)
         {
-            return Task.FromResult(VisionArgs.Usage("--images and --out are required", UsageText));
+            throw parsed.Fail("--images and --out are required");
         }
 
         if (!Directory.Exists(imagesDir))
         {
-            return Task.FromResult(VisionArgs.Usage($"'{imagesDir}' is not a folder", UsageText));
+            throw parsed.Fail($"'{imagesDir}' is not a folder");
         }
 
-        if (!parsed.TryGetInt("--iterations", 500, out var iterations) || !parsed.TryGetInt("--epochs", 30, out var epochs)
-            || !parsed.TryGetInt("--threads", 1, out var threads) || !parsed.TryGetInt("--seed", 20131, out var seed)
-            || !parsed.TryGetInt("--limit", int.MaxValue, out var limit))
+        var iterations = parsed.Int("--iterations", 500, min: 1);
+        var epochs = parsed.Int("--epochs", 30, min: 1);
+        var threads = parsed.Int("--threads", 1, min: 1);
+        var seed = parsed.Int("--seed", 20131, min: 1);
+        var limit = parsed.Int("--limit", int.MaxValue, min: 1);
+        var validation = parsed.Double("--validation", 0.15);
+        var dropout = parsed.Double("--dropout", 0.3);
+        if (validation is <= 0 or >= 0.5 || dropout is < 0 or >= 1)
         {
-            return Task.FromResult(VisionArgs.Usage("--iterations, --epochs, --threads, --seed and --limit take a positive whole number", UsageText));
+            throw parsed.Fail("--validation takes a fraction in (0, 0.5) and --dropout one in [0, 1)");
         }
 
-        if (!TryParseDouble(parsed.Get("--validation"), 0.15, out var validation) || validation is <= 0 or >= 0.5
-            || !TryParseDouble(parsed.Get("--dropout"), 0.3, out var dropout) || dropout is < 0 or >= 1)
+        if (!TryParseList(parsed.Value("--l2"), DefaultL2, out var linearGrid) || !TryParseList(parsed.Value("--hidden-l2"), DefaultHiddenL2, out var hiddenGrid)
+            || !TryParseList(parsed.Value("--hidden"), [0, 256], out var hiddenSizes) || hiddenSizes.Any(h => h != Math.Floor(h) || h > 4096))
         {
-            return Task.FromResult(VisionArgs.Usage("--validation takes a fraction in (0, 0.5) and --dropout one in [0, 1)", UsageText));
-        }
-
-        if (!TryParseList(parsed.Get("--l2"), DefaultL2, out var linearGrid) || !TryParseList(parsed.Get("--hidden-l2"), DefaultHiddenL2, out var hiddenGrid)
-            || !TryParseList(parsed.Get("--hidden"), [0, 256], out var hiddenSizes) || hiddenSizes.Any(h => h != Math.Floor(h) || h > 4096))
-        {
-            return Task.FromResult(VisionArgs.Usage("--l2, --hidden-l2 and --hidden take comma-separated non-negative numbers (--hidden: whole, at most 4096)", UsageText));
+            throw parsed.Fail("--l2, --hidden-l2 and --hidden take comma-separated non-negative numbers (--hidden: whole, at most 4096)");
         }
 
         var configurations = hiddenSizes.SelectMany(h => (h == 0 ? linearGrid : hiddenGrid).Select(l2 => (Hidden: (int)h, L2: l2))).ToList();
 
-        var modelDir = parsed.FindModelDirectory();
-        if (modelDir is null)
-        {
-            return Task.FromResult(VisionArgs.Usage("the models folder was not found; pass --models DIR", UsageText));
-        }
+        var modelDir = ModelFolder.Find(parsed.Value("--models")) ?? throw parsed.Fail("the models folder was not found; pass --models DIR");
 
         var samples = EvalFerCommand.LoadSamples(imagesDir, limit);
         if (samples.Count < Emotions.Count * 4)
         {
-            return Task.FromResult(VisionArgs.Usage($"too few images in label folders ({string.Join(", ", Emotions.Names)}) under '{imagesDir}'", UsageText));
+            throw parsed.Fail($"too few images in label folders ({string.Join(", ", Emotions.Names)}) under '{imagesDir}'");
         }
 
         var options = new VisionOptions { ModelDirectory = modelDir };
         var faceApiSha = Sha256(options.ResolvePath(options.FaceApiFile));
-        var features = LoadOrExtract(options, samples, faceApiSha, parsed.Get("--cache"), threads, cancellationToken);
+        var features = LoadOrExtract(options, samples, faceApiSha, parsed.Value("--cache"), threads, cancellationToken);
         if (features is null)
         {
             return Task.FromResult(1);
@@ -294,12 +282,6 @@ internal sealed class FitEmotionHeadCommand : ICliCommand
 
         values = [.. list];
         return values.Length > 0;
-    }
-
-    private static bool TryParseDouble(string? text, double fallback, out double value)
-    {
-        value = fallback;
-        return text is null || double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
     }
 
     private static string Sha256(string path)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using MoodGrains.Cli.Load;
@@ -12,7 +11,7 @@ namespace MoodGrains.Cli.Commands;
 internal sealed class LoadCommand : ICliCommand
 {
     private const string UsageText =
-        "usage: moodgrains load --url URL [--users N] [--rooms M] [--fps F] [--seconds S] [--frames DIR] [--json]\n" +
+        "moodgrains load --url URL [--users N] [--rooms M] [--fps F] [--seconds S] [--frames DIR] [--json]\n" +
         "  defaults: 10 users, 1 room, 2 fps, 20 s; frames from ../shared/data/expression-photos";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -54,57 +53,48 @@ internal sealed class LoadCommand : ICliCommand
 
     private static LoadSettings Parse(IReadOnlyList<string> args, out bool json)
     {
-        var parsed = new ParsedArgs(args, "json");
-        json = parsed.Flag("json");
-        var url = parsed.String("url");
-        var users = parsed.Int("users", 10);
-        var rooms = parsed.Int("rooms", 1);
-        var fpsText = parsed.String("fps");
-        var seconds = parsed.Int("seconds", 20);
-        var framesDir = parsed.String("frames");
-        parsed.EnsureAllUsed();
-        if (parsed.Positional.Count > 0)
-        {
-            throw Usage($"unexpected argument '{parsed.Positional[0]}'");
-        }
-
+        var parsed = CliArgs.Parse(args, UsageText, ["--url", "--users", "--rooms", "--fps", "--seconds", "--frames"], ["--json"]);
+        json = parsed.Has("--json");
+        var url = parsed.Value("--url");
+        var users = parsed.Int("--users", 10);
+        var rooms = parsed.Int("--rooms", 1);
+        var fps = parsed.Double("--fps", 2.0);
+        var seconds = parsed.Int("--seconds", 20);
+        var framesDir = parsed.Value("--frames");
         if (url is null || !Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out var server) || (server.Scheme != Uri.UriSchemeHttp && server.Scheme != Uri.UriSchemeHttps))
         {
-            throw Usage(url is null ? "--url is required" : $"--url must be an http(s) address, not '{url}'");
+            throw parsed.Fail(url is null ? "--url is required" : $"--url must be an http(s) address, not '{url}'");
         }
 
-        var fps = 2.0;
-        if (fpsText is not null && (!double.TryParse(fpsText, NumberStyles.Float, CultureInfo.InvariantCulture, out fps) || !double.IsFinite(fps) || fps <= 0 || fps > 60))
+        if (fps is <= 0 or > 60)
         {
-            throw Usage($"--fps takes a number of frames per second between 0 and 60, not '{fpsText}'");
+            throw parsed.Fail($"--fps takes a number of frames per second between 0 and 60, not '{parsed.Value("--fps")}'");
         }
 
         if (users < 1 || rooms < 1 || rooms > users)
         {
-            throw Usage("--users and --rooms must be at least 1, with no more rooms than users");
+            throw parsed.Fail("--users and --rooms must be at least 1, with no more rooms than users");
         }
 
         if (seconds < 1)
         {
-            throw Usage("--seconds must be at least 1");
+            throw parsed.Fail("--seconds must be at least 1");
         }
 
         var dir = framesDir ?? LoadFrames.FindDefaultDirectory();
         if (dir is null || !Directory.Exists(dir))
         {
-            throw Usage(dir is null ? "no frames: pass --frames DIR (face photos), or keep ../shared/data/expression-photos beside the repository" : $"--frames: no folder '{dir}'");
+            throw parsed.Fail(dir is null ? "no frames: pass --frames DIR (face photos), or keep ../shared/data/expression-photos beside the repository" : $"--frames: no folder '{dir}'");
         }
 
         var frames = LoadFrames.Load(dir);
         if (frames.Count == 0)
         {
-            throw Usage($"--frames: no images in '{dir}'");
+            throw parsed.Fail($"--frames: no images in '{dir}'");
         }
 
         return new LoadSettings(server, users, rooms, fps, seconds, frames);
     }
-
-    private static UsageException Usage(string message) => new(message + "\n" + UsageText);
 
     private static void Print(LoadReport r)
     {
