@@ -54,6 +54,32 @@ public sealed class FrameTests(ServersFixture servers) : IAsyncLifetime
         Assert.Equal(room.Code, after.Code);
     }
 
+    [Fact]
+    public async Task A_sender_who_floods_frames_is_slowed_down_alone()
+    {
+        await using var flooder = await RoomConnection.ConnectAsync(_silo);
+        await using var other = await RoomConnection.ConnectAsync(_silo);
+
+        // 60 frames back to back: far above 5 a second with a burst of 8, unless 60 calls took over 10 s.
+        var statuses = new List<string>();
+        JsonElement tooFast = default;
+        for (var i = 0; i < 60; i++)
+        {
+            var outcome = await SendAsync(flooder, []);
+            statuses.Add(outcome.GetProperty("status").GetString()!);
+            if (statuses[^1] == "TooFast")
+            {
+                tooFast = outcome;
+            }
+        }
+
+        Assert.Equal(["Empty", "TooFast"], statuses.Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(Enumerable.Repeat("Empty", 8), statuses.Take(8));
+        Assert.Contains("frames a second", tooFast.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        // Another member's frames are not held back by the flood.
+        Assert.Equal("Empty", (await SendAsync(other, [])).GetProperty("status").GetString());
+    }
+
     private static Task<JsonElement> SendAsync(RoomConnection connection, byte[] frame) =>
         connection.Hub.InvokeCoreAsync<JsonElement>("SendFrame", [frame]);
 }

@@ -29,6 +29,8 @@ public sealed partial class FrameInferencePool : BackgroundService
     private readonly ILogger<FrameInferencePool> _logger;
     private readonly int _workers;
     private readonly TimeSpan _maxQueueWait;
+    private readonly FrameRateLimiter _limiter;
+    private readonly double _maxFramesPerSecond;
 
     public FrameInferencePool(FrameAnalyzer analyzer, IGrainFactory grains, IOptions<InferenceOptions> options, TimeProvider clock, ILogger<FrameInferencePool> logger)
     {
@@ -38,6 +40,8 @@ public sealed partial class FrameInferencePool : BackgroundService
         _logger = logger;
         _workers = options.Value.Workers > 0 ? options.Value.Workers : Environment.ProcessorCount;
         _maxQueueWait = options.Value.MaxQueueWait;
+        _maxFramesPerSecond = options.Value.MaxFramesPerSecond;
+        _limiter = new FrameRateLimiter(options.Value.MaxFramesPerSecond, options.Value.FrameBurst);
         _queue = Channel.CreateBounded<Job>(new BoundedChannelOptions(options.Value.QueueCapacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
@@ -47,6 +51,12 @@ public sealed partial class FrameInferencePool : BackgroundService
 
     public Task<FrameOutcome> SubmitAsync(string userId, byte[] frame)
     {
+        if (!_limiter.TryTake(userId, _clock.GetTimestamp() / (double)_clock.TimestampFrequency))
+        {
+            return Task.FromResult(new FrameOutcome(
+                "TooFast", 0, $"More than {_maxFramesPerSecond:0.#} frames a second; this frame was skipped.", null, 0, 0, 0));
+        }
+
         var job = new Job(userId, frame, _clock.GetUtcNow(), _clock.GetTimestamp(), new TaskCompletionSource<FrameOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
         return _queue.Writer.TryWrite(job)
             ? job.Completion.Task
@@ -191,4 +201,12 @@ public sealed class InferenceOptions
     /// <summary>A frame that waited longer than this is skipped unread (at 2 fps the next one is 500 ms behind it).</summary>
     [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
     public TimeSpan MaxQueueWait { get; set; } = TimeSpan.FromMilliseconds(150);
+
+    /// <summary>Frames a second one user may send, sustained (the page offers at most 4); more are refused as TooFast.</summary>
+    [System.ComponentModel.DataAnnotations.Range(0.1, 100)]
+    public double MaxFramesPerSecond { get; set; } = 5;
+
+    /// <summary>Frames one user may send at once above that rate (a reconnect or a tab coming back to the front).</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 100)]
+    public int FrameBurst { get; set; } = 8;
 }
