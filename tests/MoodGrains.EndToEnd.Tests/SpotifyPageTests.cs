@@ -135,7 +135,7 @@ public sealed class SpotifyPageTests(SpotifyPageFixture fixture, ITestOutputHelp
 
         // She opens it again (playing her own music now) and unticks: the room never started anything there, so her
         // music is not paused; ticking again starts the room's current track (the next call is that play, no pause).
-        fixture.Spotify.SwitchOn("premium-ann");
+        fixture.Spotify.Restore("premium-ann");
         var thirdTitle = await ann.EvalAsync<string>("() => moodgrains.room.nowPlaying.entry.track.title");
         var thirdArtist = await ann.EvalAsync<string>("() => moodgrains.room.nowPlaying.entry.track.artists[0]");
         var third = "spotify:track:" + FakeSpotify.TrackIdFor(thirdTitle, thirdArtist);

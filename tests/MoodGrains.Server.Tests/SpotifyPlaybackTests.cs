@@ -27,6 +27,9 @@ public sealed class SpotifyPlaybackTests(ServersFixture servers) : IAsyncLifetim
         {
             // Look at listeners' devices every second instead of every 15 s, so drift and take-over show up quickly.
             ["MoodGrains__Spotify__FollowCheckInterval"] = "00:00:01",
+            // The fake's outages must not open the client's circuit breaker: a pause refused by the breaker would hide
+            // what the outage test looks at (the breaker has its own tests in MoodGrains.Music.Tests).
+            ["MoodGrains__Spotify__CircuitBreakerMinimumThroughput"] = "1000",
         };
         _silo = await SiloProcess.StartAsync(database, clusterId: "spotify", environment: environment);
     }
@@ -174,6 +177,28 @@ public sealed class SpotifyPlaybackTests(ServersFixture servers) : IAsyncLifetim
         var again = await _spotify.NextCallAsync();
         Assert.Equal("play", again.Command);
         Assert.Equal(UriOf(playing.NowPlaying!.Entry.Track), again.Uris);
+    }
+
+    [Fact]
+    public async Task After_an_outage_refused_a_track_a_pause_still_reaches_the_device_playing_the_earlier_one()
+    {
+        await using var host = await RoomConnection.ConnectAsync(_silo);
+        await LinkSpotifyAsync(host.Session, "premium-gil");
+        var notices = Notices(host);
+        var room = await host.InvokeAsync("CreateRoom", "Gil", false);
+        await host.InvokeAsync("SetSpotifyListening", room.Code, true, "kitchen-speaker");
+        await host.InvokeAsync("Play", room.Code);
+        Assert.Equal("play", (await _spotify.NextCallAsync()).Command);
+        Assert.True((await NextAsync(notices)).Ok);
+
+        _spotify.GoDown("premium-gil");
+        await host.InvokeAsync("Skip", room.Code);
+        Assert.False((await NextAsync(notices)).Ok);
+        _spotify.Restore("premium-gil");
+
+        // The refused skip left the first track playing there: the room's pause must still reach the device.
+        await host.InvokeAsync("Pause", room.Code);
+        Assert.Equal(new PlayerCall("premium-gil", "pause", "kitchen-speaker", "", null), await _spotify.NextCallAsync());
     }
 
     /// <summary>What the fake's search answers for a demo-catalogue track (the demo catalogue carries no Spotify ids).</summary>

@@ -18,14 +18,14 @@ public sealed record PlayerCall(string Account, string Command, string? DeviceId
 /// OpenAPI description (TrackObject, paging, device and error objects): we cannot reach Spotify from here.
 /// Login codes name the account ("premium-…" or "free-…"); search finds any title and artist asked for, with an id
 /// derived from them; the device "offline", and any device of an account switched off, answers like Spotify does when
-/// no device is active.
+/// no device is active; an account can also be put through an outage.
 /// </summary>
 public sealed partial class FakeSpotify : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly Channel<PlayerCall> _calls = Channel.CreateUnbounded<PlayerCall>();
     private readonly ConcurrentDictionary<string, DeviceState> _devices = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, bool> _switchedOff = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Func<IResult>> _failing = new(StringComparer.Ordinal);
 
     private FakeSpotify(WebApplication app, int port)
     {
@@ -88,10 +88,14 @@ public sealed partial class FakeSpotify : IAsyncDisposable
         _devices[account] = new DeviceState("spotify:track:" + TrackIdFor("Their Own Song", "Someone Else"), 0, System.Diagnostics.Stopwatch.GetTimestamp(), true, 0);
 
     /// <summary>The person closes their Spotify app: every player command for the account finds no active device.</summary>
-    public void SwitchOff(string account) => _switchedOff[account] = true;
+    public void SwitchOff(string account) =>
+        _failing[account] = () => Error(404, "Player command failed: No active device found", "NO_ACTIVE_DEVICE");
 
-    /// <summary>The person opens their Spotify app again.</summary>
-    public void SwitchOn(string account) => _switchedOff.TryRemove(account, out _);
+    /// <summary>Spotify has an outage: every player command for the account answers 503; the device plays on.</summary>
+    public void GoDown(string account) => _failing[account] = () => Error(503, "Service unavailable", null);
+
+    /// <summary>Ends <see cref="SwitchOff"/> or <see cref="GoDown"/>: the app is open again, Spotify is back.</summary>
+    public void Restore(string account) => _failing.TryRemove(account, out _);
 
     public async ValueTask DisposeAsync()
     {
@@ -213,7 +217,12 @@ public sealed partial class FakeSpotify : IAsyncDisposable
             }
 
             var device = request.Query["device_id"].FirstOrDefault();
-            if (device == "offline" || _switchedOff.ContainsKey(account))
+            if (_failing.TryGetValue(account, out var failure))
+            {
+                return failure();
+            }
+
+            if (device == "offline")
             {
                 return Error(404, "Player command failed: No active device found", "NO_ACTIVE_DEVICE");
             }

@@ -140,9 +140,9 @@ public sealed partial class SpotifyRoomPlayer(
         {
             switch (command)
             {
-                case PauseCommand when slot.PlayedUri is null:
-                    // The last play was refused (say the app was closed): what the device plays now is the person's
-                    // own, so it is left alone.
+                case PauseCommand when slot.DeviceGone:
+                    // The last call found no active device (the app was closed): nothing the room started plays there,
+                    // and whatever plays there by now is the person's own, so it is left alone.
                     slot.Applied = desired;
                     await NotifyAsync(desired, new SpotifyPlaybackNotice(desired.RoomCode, true, "The room no longer plays on your Spotify.", null));
                     break;
@@ -150,6 +150,7 @@ public sealed partial class SpotifyRoomPlayer(
                 case PauseCommand pause:
                     await provider.PauseAsync(desired.UserId, pause.DeviceId, stoppingToken);
                     slot.Applied = desired;
+                    slot.DeviceGone = false;
                     await NotifyAsync(desired, new SpotifyPlaybackNotice(desired.RoomCode, true, "Paused on your Spotify.", null));
                     break;
 
@@ -176,6 +177,7 @@ public sealed partial class SpotifyRoomPlayer(
                     slot.PlayedUri = uri;
                     slot.PlayedAt = clock.GetUtcNow();
                     slot.Applied = desired;
+                    slot.DeviceGone = false;
                     LogPlayed(desired.RoomCode, desired.UserId, uri, position);
                     await NotifyAsync(desired, new SpotifyPlaybackNotice(desired.RoomCode, true, $"Playing \"{track.Title}\" on your Spotify.", track.Title));
                     break;
@@ -186,6 +188,8 @@ public sealed partial class SpotifyRoomPlayer(
             // Marked as done, so the same refusal is not repeated in a loop; the room's next change tries again.
             slot.Applied = desired;
             slot.PlayedUri = null;
+            // Other refusals (rate limit, Spotify down) leave the device playing what it played, which a pause must reach.
+            slot.DeviceGone = e is NoActiveDeviceException;
             LogRefused(desired.RoomCode, desired.UserId, e.GetType().Name, e.StatusCode);
             await NotifyAsync(desired, new SpotifyPlaybackNotice(desired.RoomCode, false, e.Message, desired.Entry?.Track.Title));
             if (e is MusicRateLimitedException { RetryAfter: { } wait } && desired.IsPlaying)
@@ -326,6 +330,9 @@ public sealed partial class SpotifyRoomPlayer(
         public string? PlayedUri;
 
         public DateTimeOffset PlayedAt;
+
+        /// <summary>The last call found no active device: nothing the room started plays there any more.</summary>
+        public bool DeviceGone;
 
         private ListenerTarget? _desired;
         private ListenerTarget? _applied;
