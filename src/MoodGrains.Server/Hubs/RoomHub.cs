@@ -24,7 +24,6 @@ public sealed class RoomHub(IGrainFactory grains, GrainCalls calls, FrameInferen
 
     private string UserId => Context.User.UserId();
 
-    /// <summary>One round trip of clock sync: the client notes when it sent and received, the server its own time.</summary>
     public override Task OnConnectedAsync()
     {
         subscriptions.Connected(UserId, Context.ConnectionId);
@@ -37,6 +36,7 @@ public sealed class RoomHub(IGrainFactory grains, GrainCalls calls, FrameInferen
         return base.OnDisconnectedAsync(exception);
     }
 
+    /// <summary>One round trip of clock sync: the client notes when it sent and received, the server its own time.</summary>
     public ClockSample Ping(long clientSendMs) => new(clientSendMs, clock.GetUtcNow().ToUnixTimeMilliseconds());
 
     public async Task<RoomSnapshot> CreateRoom(string displayName, bool solo = false)
@@ -115,7 +115,6 @@ public sealed class RoomHub(IGrainFactory grains, GrainCalls calls, FrameInferen
 
     public Task<RoomSnapshot> SetPolicy(string roomCode, MoodPolicy policy) => Invoke(Code(roomCode), r => r.SetPolicyAsync(UserId, policy));
 
-    /// <summary>A webcam frame (JPEG, PNG or WebP bytes; base64 in JSON). Never stored: analysed, then dropped.</summary>
     /// <summary>Plays the room on the caller's own Spotify (their active device, or <paramref name="deviceId"/>), or stops.</summary>
     public async Task<RoomSnapshot> SetSpotifyListening(string roomCode, bool enabled, string? deviceId = null)
     {
@@ -128,6 +127,7 @@ public sealed class RoomHub(IGrainFactory grains, GrainCalls calls, FrameInferen
         return await Invoke(code, r => r.SetSpotifyListeningAsync(UserId, enabled, deviceId));
     }
 
+    /// <summary>A webcam frame (JPEG, PNG or WebP bytes; base64 in JSON). Never stored: analysed, then dropped.</summary>
     public Task<FrameOutcome> SendFrame(byte[] frame) => inference.SubmitAsync(UserId, frame ?? []);
 
     /// <summary>For pages without a camera: the listener picks how they feel.</summary>

@@ -51,13 +51,14 @@ public sealed partial class FrameInferencePool : BackgroundService
 
     public Task<FrameOutcome> SubmitAsync(string userId, byte[] frame)
     {
-        if (!_limiter.TryTake(userId, _clock.GetTimestamp() / (double)_clock.TimestampFrequency))
+        var now = _clock.GetTimestamp();
+        if (!_limiter.TryTake(userId, now / (double)_clock.TimestampFrequency))
         {
             return Task.FromResult(new FrameOutcome(
                 "TooFast", 0, $"More than {_maxFramesPerSecond:0.#} frames a second; this frame was skipped.", null, 0, 0, 0));
         }
 
-        var job = new Job(userId, frame, _clock.GetUtcNow(), _clock.GetTimestamp(), new TaskCompletionSource<FrameOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var job = new Job(userId, frame, _clock.GetUtcNow(), now, new TaskCompletionSource<FrameOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
         return _queue.Writer.TryWrite(job)
             ? job.Completion.Task
             : Task.FromResult(new FrameOutcome("Busy", 0, "The server is busy; this frame was skipped.", null, 0, 0, 0));
