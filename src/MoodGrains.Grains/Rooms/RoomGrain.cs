@@ -463,6 +463,12 @@ public sealed partial class RoomGrain(
                 await AdvanceAsync(skipped: false);
                 await CommitAsync();
             }
+            else
+            {
+                // Timers run on a monotonic clock and may come a moment before the wall clock says the track ended;
+                // wait for the rest instead of leaving the advance to the once-a-minute reminder.
+                ScheduleTrackEnd();
+            }
         }, new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan) { KeepAlive = true });
     }
 
