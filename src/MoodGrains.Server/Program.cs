@@ -9,9 +9,15 @@ builder.AddRecommendations();
 builder.Services.AddMoodGrainsVision();
 
 var app = builder.Build();
+if (!app.ValidateMoodGrainsOptions())
+{
+    return 1;
+}
+
 await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(app.Lifetime.ApplicationStopping);
 app.MapMoodGrains();
-app.Run();
+await app.RunAsync();
+return 0;
 
 /// <summary>The entry point, visible to WebApplicationFactory in tests.</summary>
 public partial class Program;

@@ -52,7 +52,7 @@ public sealed class TrainingFromPostgresTests(PostgresFixture postgres)
             plays.Add(new PlayEvent(e.UserId, e.TrackId, PlayOutcomes.StrengthOf(e.Outcome), new MoodPoint(e.Valence, e.Arousal), e.MoodConfidence));
         }
 
-        var snapshot = RecommenderSnapshot.Train(catalog, plays, new RecommenderTrainingOptions { Als = new() { Factors = 4, Iterations = 5, Regularization = 1 } });
+        var snapshot = RecommenderSnapshot.Train(catalog, plays, new RecommenderTrainingOptions { Als = new() { Factors = 4, Iterations = 5, Regularization = 1, Alpha = 10 } });
 
         Assert.Equal(12, snapshot.Tracks.Count);
         Assert.Equal(10, snapshot.Users);

@@ -21,9 +21,9 @@ public sealed class OptionsAndModelTests
 
         var errors = options.Validate();
 
-        Assert.Contains(errors, e => e.Contains("MaxFaces", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.Contains("MaxPayloadBytes", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.Contains("FaceCropScale", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("MoodGrains:Vision:MaxFaces ", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("MoodGrains:Vision:MaxPayloadBytes ", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("MoodGrains:Vision:FaceCropScale ", StringComparison.Ordinal));
         Assert.Throws<InvalidOperationException>(() => new FrameAnalyzer(options));
     }
 
@@ -36,6 +36,34 @@ public sealed class OptionsAndModelTests
         var error = Assert.Single(options.Validate());
 
         Assert.Contains("no-such-model.onnx", error, StringComparison.Ordinal);
+        Assert.StartsWith("MoodGrains:Vision:XceptionFile ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_section_is_the_servers_real_key()
+    {
+        Assert.Equal("MoodGrains:Vision", VisionOptions.Section);
+    }
+
+    [Fact]
+    public void The_library_defaults_are_the_documented_offline_most_accurate_configuration()
+    {
+        // The 67.34 % row of README.md: 256x256 BlazeFace, ten-crop mini-Xception x the face-api head.
+        var options = new VisionOptions();
+
+        Assert.Equal(("models", FaceDetectorKind.BlazeFace, "blazeface.onnx"), (options.ModelDirectory, options.Detector, options.BlazeFaceFile));
+        Assert.Equal((EmotionModelKind.XceptionAndHead, true, true), (options.EmotionModel, options.FlipAveraging, options.MultiCrop));
+        Assert.Equal((512 * 1024, 8, 0.6f), (options.MaxPayloadBytes, options.MaxFaces, options.MinDetectionScore));
+    }
+
+    [Fact]
+    public void The_server_live_setting_differs_from_the_library_defaults_only_where_appsettings_says_so()
+    {
+        var live = VisionFixture.ServerLiveOptions();
+
+        Assert.Equal(("blazeface-front.onnx", 0.75f, EmotionModelKind.Xception, false, false),
+            (live.BlazeFaceFile, live.MinDetectionScore, live.EmotionModel, live.FlipAveraging, live.MultiCrop));
+        Assert.Empty(live.Validate());
     }
 
     [Theory]

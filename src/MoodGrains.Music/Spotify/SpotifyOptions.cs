@@ -4,13 +4,13 @@ using Microsoft.Extensions.Options;
 namespace MoodGrains.Music.Spotify;
 
 /// <summary>
-/// Spotify Web API settings, bound from the <c>Spotify</c> configuration section;
+/// Spotify Web API settings, bound from the <c>MoodGrains:Spotify</c> configuration section;
 /// <c>MOODGRAINS_SPOTIFY_CLIENT_ID</c> and <c>MOODGRAINS_SPOTIFY_REDIRECT_URI</c> override it.
 /// Without a client id Spotify is off and the service runs on its local catalogue.
 /// </summary>
 public sealed class SpotifyOptions
 {
-    public const string SectionName = "Spotify";
+    public const string Section = "MoodGrains:Spotify";
 
     /// <summary>The app's client id from the Spotify developer dashboard. PKCE needs no client secret.</summary>
     public string? ClientId { get; set; }
@@ -55,7 +55,7 @@ public sealed class SpotifyOptions
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// How often rooms look at the devices of members who play the room on their Spotify: a device that drifted is
+    /// How often rooms look at the devices of members who play the room on their {Key} a device that drifted is
     /// put back at the room's position, one that plays something else stops following. Zero turns the checks off.
     /// </summary>
     public TimeSpan FollowCheckInterval { get; set; } = TimeSpan.FromSeconds(15);
@@ -67,62 +67,64 @@ public sealed class SpotifyOptions
     public bool IsEnabled => !string.IsNullOrWhiteSpace(ClientId);
 }
 
-/// <summary>Start-up validation with messages that say which setting to fix.</summary>
+/// <summary>Start-up validation with messages that name the configuration key to fix.</summary>
 public sealed class SpotifyOptionsValidator : IValidateOptions<SpotifyOptions>
 {
+    private const string Key = SpotifyOptions.Section + ":";
+
     public ValidateOptionsResult Validate(string? name, SpotifyOptions options)
     {
         var failures = new List<string>();
         if (!options.ApiBaseUrl.IsAbsoluteUri)
         {
-            failures.Add("Spotify:ApiBaseUrl must be an absolute URL, e.g. https://api.spotify.com/v1/.");
+            failures.Add($"{Key}ApiBaseUrl must be an absolute URL, e.g. https://api.spotify.com/v1/.");
         }
 
         if (!options.AccountsBaseUrl.IsAbsoluteUri)
         {
-            failures.Add("Spotify:AccountsBaseUrl must be an absolute URL, e.g. https://accounts.spotify.com/.");
+            failures.Add($"{Key}AccountsBaseUrl must be an absolute URL, e.g. https://accounts.spotify.com/.");
         }
 
         if (options.IsEnabled)
         {
             if (!options.RedirectUri.IsAbsoluteUri)
             {
-                failures.Add("MOODGRAINS_SPOTIFY_REDIRECT_URI (Spotify:RedirectUri) must be an absolute URL such as http://127.0.0.1:5080/api/spotify/callback.");
+                failures.Add($"MOODGRAINS_SPOTIFY_REDIRECT_URI ({Key}RedirectUri) must be an absolute URL such as http://127.0.0.1:5080/api/spotify/callback.");
             }
             else if (options.RedirectUri.Scheme == Uri.UriSchemeHttp && !IsLoopbackLiteral(options.RedirectUri))
             {
-                failures.Add($"Spotify:RedirectUri '{options.RedirectUri}' uses http on a non-loopback host. Spotify accepts http only for " +
+                failures.Add($"{Key}RedirectUri '{options.RedirectUri}' uses http on a non-loopback host. Spotify accepts http only for " +
                     "the loopback addresses 127.0.0.1 or [::1] (not 'localhost'); use https otherwise.");
             }
             else if (options.RedirectUri.Scheme != Uri.UriSchemeHttp && options.RedirectUri.Scheme != Uri.UriSchemeHttps)
             {
-                failures.Add("Spotify:RedirectUri must use http (loopback) or https.");
+                failures.Add($"{Key}RedirectUri must use http (loopback) or https.");
             }
         }
 
         if (options.SearchLimit is < 1 or > 10)
         {
-            failures.Add("Spotify:SearchLimit must be between 1 and 10 (the limit for apps in development mode).");
+            failures.Add($"{Key}SearchLimit must be between 1 and 10 (the limit for apps in development mode).");
         }
 
         if (options.MaxRetries is < 0 or > 10)
         {
-            failures.Add("Spotify:MaxRetries must be between 0 and 10.");
+            failures.Add($"{Key}MaxRetries must be between 0 and 10.");
         }
 
         if (options.RetryBaseDelay <= TimeSpan.Zero || options.MaxRetryAfter < TimeSpan.Zero || options.AttemptTimeout <= TimeSpan.Zero)
         {
-            failures.Add("Spotify:RetryBaseDelay and Spotify:AttemptTimeout must be positive and Spotify:MaxRetryAfter not negative.");
+            failures.Add($"{Key}RetryBaseDelay and {Key}AttemptTimeout must be positive and {Key}MaxRetryAfter not negative.");
         }
 
         if (options.CircuitBreakerMinimumThroughput < 2 || options.CircuitBreakerBreakDuration < TimeSpan.FromMilliseconds(500))
         {
-            failures.Add("Spotify:CircuitBreakerMinimumThroughput must be at least 2 and Spotify:CircuitBreakerBreakDuration at least 0.5 s.");
+            failures.Add($"{Key}CircuitBreakerMinimumThroughput must be at least 2 and {Key}CircuitBreakerBreakDuration at least 0.5 s.");
         }
 
         if (options.FollowCheckInterval < TimeSpan.Zero || options.FollowDriftTolerance < TimeSpan.FromMilliseconds(500))
         {
-            failures.Add("Spotify:FollowCheckInterval must not be negative (zero turns the checks off) and Spotify:FollowDriftTolerance must be at least 0.5 s.");
+            failures.Add($"{Key}FollowCheckInterval must not be negative (zero turns the checks off) and {Key}FollowDriftTolerance must be at least 0.5 s.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

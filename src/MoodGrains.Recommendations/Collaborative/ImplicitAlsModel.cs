@@ -11,13 +11,17 @@ public enum ConfidenceScaling
     Log,
 }
 
+/// <summary>
+/// Implicit ALS settings. The defaults are the ones the server trains with (its <c>MoodGrains:Recommendations</c>
+/// options start from them); they are written here only. Evaluations on other data choose their own values.
+/// </summary>
 public sealed record ImplicitAlsOptions
 {
     public int Factors { get; init; } = 64;
 
-    public float Regularization { get; init; } = 0.1f;
+    public float Regularization { get; init; } = 30f;
 
-    public float Alpha { get; init; } = 10f;
+    public float Alpha { get; init; } = 3f;
 
     public float Epsilon { get; init; } = 1f;
 

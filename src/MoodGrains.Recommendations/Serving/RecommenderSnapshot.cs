@@ -8,7 +8,7 @@ namespace MoodGrains.Recommendations.Serving;
 
 public sealed record RecommenderTrainingOptions
 {
-    public ImplicitAlsOptions Als { get; init; } = new() { Factors = 64, Alpha = 3f, Regularization = 30f, Iterations = 15 };
+    public ImplicitAlsOptions Als { get; init; } = new();
 
     /// <summary>Neighbours kept per track for "because you play X" explanations.</summary>
     public ItemKnnOptions Neighbours { get; init; } = new() { Neighbours = 50, Shrink = 10 };

@@ -2,7 +2,10 @@ namespace MoodGrains.Server.Extensions;
 
 internal static class ConfigurationExtensions
 {
-    /// <summary>The short environment variables the README documents, mapped onto configuration keys.</summary>
+    /// <summary>
+    /// The short environment variables the README documents, mapped onto configuration keys. They win over
+    /// appsettings.json and the long <c>MoodGrains__Xxx__Yyy</c> variables; command-line switches win over them.
+    /// </summary>
     private static readonly (string Variable, string Key)[] EnvironmentAliases =
     [
         ("MOODGRAINS_POSTGRES", "MoodGrains:Postgres:ConnectionString"),
@@ -11,6 +14,9 @@ internal static class ConfigurationExtensions
         ("MOODGRAINS_SILO_PORT", "MoodGrains:Silo:SiloPort"),
         ("MOODGRAINS_GATEWAY_PORT", "MoodGrains:Silo:GatewayPort"),
         ("MOODGRAINS_CLUSTER_ID", "MoodGrains:Silo:ClusterId"),
+        ("MOODGRAINS_SPOTIFY_CLIENT_ID", "MoodGrains:Spotify:ClientId"),
+        ("MOODGRAINS_SPOTIFY_REDIRECT_URI", "MoodGrains:Spotify:RedirectUri"),
+        ("MOODGRAINS_DATA_PROTECTION_KEYS", "MoodGrains:DataProtection:KeyDirectory"),
     ];
 
     /// <summary>Command-line switches for running several silos side by side.</summary>

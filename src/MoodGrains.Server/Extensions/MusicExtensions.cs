@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using MoodGrains.Music.Catalog;
@@ -12,12 +14,10 @@ namespace MoodGrains.Server.Extensions;
 
 public static class MusicExtensions
 {
-    /// <summary>Configuration section of <see cref="SpotifyOptions"/>; the two environment variables below override it.</summary>
-    public const string SpotifySection = "MoodGrains:Spotify";
-
     /// <summary>
     /// The catalogue (repositories, importer, demo seeder, resolver, learned features) and the Spotify client with
-    /// its encrypted token store. Spotify stays off unless <c>MOODGRAINS_SPOTIFY_CLIENT_ID</c> is set.
+    /// its encrypted token store. Spotify stays off unless <c>MoodGrains:Spotify:ClientId</c>
+    /// (<c>MOODGRAINS_SPOTIFY_CLIENT_ID</c>) is set.
     /// After building the app, call <c>DemoCatalogSeeder.SeedIfEmptyAsync</c> once the migrations ran.
     /// </summary>
     public static IServiceCollection AddMusic(this IServiceCollection services, IConfiguration configuration)
@@ -33,30 +33,19 @@ public static class MusicExtensions
         services.TryAddTransient<CatalogTrackResolver>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrackFeatureSource, LearnedMoodFeatureSource>());
 
-        // Tokens are encrypted with the Data Protection key ring. Silos on one machine share the default key folder;
-        // across machines (or containers) point MOODGRAINS_DATA_PROTECTION_KEYS at a shared folder, or logins made on one
-        // silo cannot be read on another (users then simply connect Spotify again).
-        var dataProtection = services.AddDataProtection().SetApplicationName("MoodGrains");
-        var keys = configuration["MOODGRAINS_DATA_PROTECTION_KEYS"];
-        if (!string.IsNullOrWhiteSpace(keys))
+        // Tokens are encrypted with the Data Protection key ring (see KeyRingOptions for where it is kept).
+        services.AddDataProtection().SetApplicationName("MoodGrains");
+        services.AddMoodGrainsOptions<KeyRingOptions>(KeyRingOptions.Section);
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<KeyRingOptions>, ILoggerFactory>((o, keyRing, loggers) =>
         {
-            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keys));
-        }
-
-        services.AddSingleton<ISpotifyTokenStore, ProtectedSpotifyTokenStore>();
-        services.AddSpotify(options =>
-        {
-            configuration.GetSection(SpotifySection).Bind(options);
-            if (configuration["MOODGRAINS_SPOTIFY_CLIENT_ID"] is { Length: > 0 } clientId)
+            if (!string.IsNullOrWhiteSpace(keyRing.Value.KeyDirectory))
             {
-                options.ClientId = clientId;
-            }
-
-            if (configuration["MOODGRAINS_SPOTIFY_REDIRECT_URI"] is { Length: > 0 } redirect)
-            {
-                options.RedirectUri = Uri.TryCreate(redirect, UriKind.Absolute, out var uri) ? uri : new Uri(redirect, UriKind.Relative);
+                o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(keyRing.Value.KeyDirectory), loggers);
             }
         });
+
+        services.AddSingleton<ISpotifyTokenStore, ProtectedSpotifyTokenStore>();
+        services.AddSpotify(options => configuration.GetSection(SpotifyOptions.Section).Bind(options));
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Options;
 using MoodGrains.Grains.Rooms;
 using MoodGrains.Grains.Users;
 using MoodGrains.Server.Hubs;
@@ -18,9 +19,9 @@ internal static class OrleansExtensions
     /// </summary>
     public static WebApplicationBuilder AddMoodGrainsSilo(this WebApplicationBuilder builder)
     {
-        builder.Services.AddValidatedOptions<PostgresOptions>(PostgresOptions.Section);
-        builder.Services.AddValidatedOptions<ClusterSiloOptions>(ClusterSiloOptions.Section);
-        builder.Services.AddValidatedOptions<MoodOptions>(MoodOptions.Section);
+        builder.Services.AddMoodGrainsOptions<PostgresOptions>(PostgresOptions.Section);
+        builder.Services.AddMoodGrainsOptions<ClusterSiloOptions>(ClusterSiloOptions.Section);
+        builder.Services.AddMoodGrainsOptions<MoodOptions>(MoodOptions.Section);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RoomSubscriptions>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RoomSubscriptions>());
@@ -35,19 +36,17 @@ internal static class OrleansExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SpotifyRoomPlayer>());
         builder.Services.AddSingleton<SpotifyListeningCheck>();
 
-        var postgres = builder.Configuration.GetSection(PostgresOptions.Section).Get<PostgresOptions>() ?? new PostgresOptions();
-        var silo = builder.Configuration.GetSection(ClusterSiloOptions.Section).Get<ClusterSiloOptions>() ?? new ClusterSiloOptions();
-        var connectionString = postgres.ConnectionString;
-
+        // Orleans' own options are filled from ours when they are first read, so they see the validated values.
         builder.UseOrleans(orleans =>
         {
-            orleans.Configure<ClusterOptions>(o =>
+            orleans.Services.AddOptions<ClusterOptions>().Configure<IOptions<ClusterSiloOptions>>((o, silo) =>
             {
-                o.ClusterId = silo.ClusterId;
-                o.ServiceId = silo.ServiceId;
+                o.ClusterId = silo.Value.ClusterId;
+                o.ServiceId = silo.Value.ServiceId;
             });
-            orleans.Configure<EndpointOptions>(o =>
+            orleans.Services.AddOptions<EndpointOptions>().Configure<IOptions<ClusterSiloOptions>>((o, options) =>
             {
+                var silo = options.Value;
                 var (advertised, listen) = ResolveAddresses(silo.AdvertisedAddress);
                 o.AdvertisedIPAddress = advertised;
                 o.SiloPort = silo.SiloPort;
@@ -55,26 +54,26 @@ internal static class OrleansExtensions
                 o.SiloListeningEndpoint = new IPEndPoint(listen, silo.SiloPort);
                 o.GatewayListeningEndpoint = new IPEndPoint(listen, silo.GatewayPort);
             });
-            orleans.UseAdoNetClustering(o =>
+            orleans.UseAdoNetClustering(b => b.Configure<IOptions<PostgresOptions>>((o, postgres) =>
             {
                 o.Invariant = Invariant;
-                o.ConnectionString = connectionString;
-            });
+                o.ConnectionString = postgres.Value.ConnectionString;
+            }));
             orleans.UseSystemTextJsonGrainStorageSerializer();
             foreach (var store in new[] { "rooms", "users" })
             {
-                orleans.AddAdoNetGrainStorage(store, o =>
+                orleans.AddAdoNetGrainStorage(store, b => b.Configure<IOptions<PostgresOptions>>((o, postgres) =>
                 {
                     o.Invariant = Invariant;
-                    o.ConnectionString = connectionString;
-                });
+                    o.ConnectionString = postgres.Value.ConnectionString;
+                }));
             }
 
-            orleans.UseAdoNetReminderService(o =>
+            orleans.UseAdoNetReminderService(b => b.Configure<IOptions<PostgresOptions>>((o, postgres) =>
             {
                 o.Invariant = Invariant;
-                o.ConnectionString = connectionString;
-            });
+                o.ConnectionString = postgres.Value.ConnectionString;
+            }));
 
             // Failure detection tuned for a small cluster on one network: a silo killed with SIGKILL is declared dead
             // after two missed 1 s probes by a single peer, instead of Orleans' defaults (three missed 5 s probes, two votes),
@@ -88,10 +87,10 @@ internal static class OrleansExtensions
                 o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(5);
                 o.DeathVoteExpirationTimeout = TimeSpan.FromSeconds(10);
             });
-            orleans.Configure<SiloMessagingOptions>(o =>
+            orleans.Services.AddOptions<SiloMessagingOptions>().Configure<IOptions<ClusterSiloOptions>>((o, silo) =>
             {
-                o.ResponseTimeout = silo.ResponseTimeout;
-                o.SystemResponseTimeout = silo.ResponseTimeout;
+                o.ResponseTimeout = silo.Value.ResponseTimeout;
+                o.SystemResponseTimeout = silo.Value.ResponseTimeout;
             });
         });
         return builder;
@@ -111,17 +110,7 @@ internal static class OrleansExtensions
 
         var host = Dns.GetHostAddresses(Dns.GetHostName())
             .FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
-            ?? throw new InvalidOperationException("AdvertisedAddress is 'auto' but this machine has no non-loopback IPv4 address.");
+            ?? throw new InvalidOperationException(ClusterSiloOptions.Section + ":AdvertisedAddress is 'auto' but this machine has no non-loopback IPv4 address.");
         return (host, IPAddress.Any);
-    }
-
-    public static IServiceCollection AddValidatedOptions<TOptions>(this IServiceCollection services, string section)
-        where TOptions : class
-    {
-        services.AddOptions<TOptions>()
-            .BindConfiguration(section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        return services;
     }
 }

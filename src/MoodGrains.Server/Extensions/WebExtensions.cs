@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
 using MoodGrains.Server.Apis;
 using MoodGrains.Server.Hubs;
 using MoodGrains.Server.Identity;
@@ -11,8 +12,8 @@ internal static class WebExtensions
 {
     public static WebApplicationBuilder AddMoodGrainsWeb(this WebApplicationBuilder builder)
     {
-        builder.Services.AddValidatedOptions<RedisOptions>(RedisOptions.Section);
-        builder.Services.AddValidatedOptions<GuestSessionOptions>(GuestSessionOptions.Section);
+        builder.Services.AddMoodGrainsOptions<RedisOptions>(RedisOptions.Section);
+        builder.Services.AddMoodGrainsOptions<GuestSessionOptions>(GuestSessionOptions.Section);
         builder.Services.AddSingleton<GuestTokens>();
         builder.Services.AddSingleton<DatabaseInitializer>();
         builder.Services.AddAuthentication(GuestAuthenticationHandler.SchemeName)
@@ -25,13 +26,18 @@ internal static class WebExtensions
         var signalR = builder.Services.AddSignalR(o => o.MaximumReceiveMessageSize = 1024 * 1024)
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
-        var redis = builder.Configuration.GetSection(RedisOptions.Section).Get<RedisOptions>();
-        if (!string.IsNullOrWhiteSpace(redis?.ConnectionString))
+        // Whether there is a backplane at all decides what is registered, so this one value is read while registering;
+        // the backplane's settings themselves come from the options.
+        if (!string.IsNullOrWhiteSpace(builder.Configuration.GetSection(RedisOptions.Section).Get<RedisOptions>()?.ConnectionString))
         {
-            // One channel prefix per cluster, so two MoodGrains clusters can share a Redis without hearing each other.
-            var clusterId = builder.Configuration["MoodGrains:Silo:ClusterId"] ?? "moodgrains";
-            signalR.AddStackExchangeRedis(redis.ConnectionString, o =>
-                o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("moodgrains:" + clusterId));
+            signalR.AddStackExchangeRedis();
+            builder.Services.AddOptions<Microsoft.AspNetCore.SignalR.StackExchangeRedis.RedisOptions>()
+                .Configure<IOptions<RedisOptions>, IOptions<ClusterSiloOptions>>((o, redis, silo) =>
+                {
+                    o.Configuration = StackExchange.Redis.ConfigurationOptions.Parse(redis.Value.ConnectionString!);
+                    // One channel prefix per cluster, so two MoodGrains clusters can share a Redis without hearing each other.
+                    o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("moodgrains:" + silo.Value.ClusterId);
+                });
         }
 
         return builder;

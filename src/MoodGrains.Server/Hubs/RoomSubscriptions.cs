@@ -19,7 +19,7 @@ namespace MoodGrains.Server.Hubs;
 public sealed partial class RoomSubscriptions(
     IHubContext<RoomHub, IRoomClient> hub,
     IOptions<RedisOptions> redis,
-    IConfiguration configuration,
+    IOptions<ClusterSiloOptions> silo,
     ILogger<RoomSubscriptions> logger) : IHostedService, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _connectionsByUser = new(StringComparer.Ordinal);
@@ -64,7 +64,7 @@ public sealed partial class RoomSubscriptions(
             return;
         }
 
-        _channel = RedisChannel.Literal($"moodgrains:{configuration["MoodGrains:Silo:ClusterId"] ?? "moodgrains"}:revoke");
+        _channel = RedisChannel.Literal($"moodgrains:{silo.Value.ClusterId}:revoke");
         _redis = await ConnectionMultiplexer.ConnectAsync(connectionString);
         await _redis.GetSubscriber().SubscribeAsync(_channel, (channel, message) =>
         {

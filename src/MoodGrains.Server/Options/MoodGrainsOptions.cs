@@ -11,7 +11,7 @@ public sealed class PostgresOptions
     public string ConnectionString { get; set; } = string.Empty;
 }
 
-/// <summary>The SignalR backplane. Empty means a single silo without a backplane.</summary>
+/// <summary>The SignalR backplane, bound from <c>MoodGrains:Redis</c>. Empty means a single silo without a backplane.</summary>
 public sealed class RedisOptions
 {
     public const string Section = "MoodGrains:Redis";
@@ -19,17 +19,17 @@ public sealed class RedisOptions
     public string? ConnectionString { get; set; }
 }
 
-/// <summary>How this silo finds and joins the cluster.</summary>
+/// <summary>How this silo finds and joins the cluster. Bound from <c>MoodGrains:Silo</c>.</summary>
 public sealed class ClusterSiloOptions
 {
     public const string Section = "MoodGrains:Silo";
 
     [Required]
-    [RegularExpression("^[A-Za-z0-9._-]{1,64}$", ErrorMessage = "ClusterId may use letters, digits, '.', '_' and '-' only.")]
+    [RegularExpression("^[A-Za-z0-9._-]{1,64}$", ErrorMessage = "{0} may use letters, digits, '.', '_' and '-' only.")]
     public string ClusterId { get; set; } = "moodgrains";
 
     [Required]
-    [RegularExpression("^[A-Za-z0-9._-]{1,64}$", ErrorMessage = "ServiceId may use letters, digits, '.', '_' and '-' only.")]
+    [RegularExpression("^[A-Za-z0-9._-]{1,64}$", ErrorMessage = "{0} may use letters, digits, '.', '_' and '-' only.")]
     public string ServiceId { get; set; } = "moodgrains";
 
     [Range(1, 65535)]
@@ -43,7 +43,7 @@ public sealed class ClusterSiloOptions
     /// machine's IPv4 address, for containers.
     /// </summary>
     [Required]
-    [RegularExpression(@"^(auto|[0-9a-fA-F:.]+)$", ErrorMessage = "AdvertisedAddress must be an IP address or 'auto'.")]
+    [RegularExpression(@"^(auto|[0-9a-fA-F:.]+)$", ErrorMessage = "{0} must be an IP address or 'auto'.")]
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
 
     /// <summary>How long a grain call may take before the caller gets a timeout (Orleans' default is 30 s).</summary>
@@ -51,7 +51,7 @@ public sealed class ClusterSiloOptions
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }
 
-/// <summary>Signs the guest session tokens that identify a browser.</summary>
+/// <summary>Signs the guest session tokens that identify a browser. Bound from <c>MoodGrains:Session</c>.</summary>
 public sealed class GuestSessionOptions
 {
     public const string Section = "MoodGrains:Session";
@@ -64,4 +64,19 @@ public sealed class GuestSessionOptions
 
     [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
     public TimeSpan Lifetime { get; set; } = TimeSpan.FromDays(30);
+}
+
+/// <summary>
+/// Where the Data Protection key ring (which encrypts stored Spotify tokens) is kept. Bound from
+/// <c>MoodGrains:DataProtection</c>; <c>MOODGRAINS_DATA_PROTECTION_KEYS</c> overrides it.
+/// </summary>
+public sealed class KeyRingOptions
+{
+    public const string Section = "MoodGrains:DataProtection";
+
+    /// <summary>
+    /// A folder shared by every silo. Unset, ASP.NET Core's per-user default is used, which silos on one machine share;
+    /// across machines (or containers) logins made on one silo cannot be read on another (users then connect Spotify again).
+    /// </summary>
+    public string? KeyDirectory { get; set; }
 }

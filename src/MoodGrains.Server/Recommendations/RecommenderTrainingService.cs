@@ -1,5 +1,4 @@
 using MoodGrains.Abstractions.Mood;
-using MoodGrains.Recommendations.Collaborative;
 using MoodGrains.Recommendations.Content;
 using MoodGrains.Recommendations.Hybrid;
 using MoodGrains.Recommendations.Serving;
@@ -56,10 +55,7 @@ public sealed partial class RecommenderTrainingService(
         }
 
         // ALS is CPU-bound for seconds; keep it off the request-serving threads' synchronous path.
-        var training = new RecommenderTrainingOptions
-        {
-            Als = new ImplicitAlsOptions { Factors = settings.Factors, Regularization = settings.Regularization, Alpha = settings.Alpha, Iterations = settings.Iterations },
-        };
+        var training = new RecommenderTrainingOptions { Als = settings.ToAlsOptions() };
         var snapshot = await Task.Run(() => RecommenderSnapshot.Train(catalog, plays, training, now: time.GetUtcNow()), cancellationToken);
         holder.Replace(new HybridRecommender(snapshot, new HybridOptions { Aggregation = settings.Aggregation, MaxPerArtist = settings.MaxPerArtist }));
         LogTrained(logger, snapshot.Version, catalog.Count, plays.Count, snapshot.Users, snapshot.TrainingTime.TotalSeconds);

@@ -135,13 +135,13 @@ public sealed class SpotifyLoginApiTests(PostgresFixture postgres)
             var settings = new Dictionary<string, string?>
             {
                 [PostgresOptions.Section + ":ConnectionString"] = connectionString,
-                [MusicExtensions.SpotifySection + ":ApiBaseUrl"] = "http://spotify.test/v1/",
-                [MusicExtensions.SpotifySection + ":AccountsBaseUrl"] = "http://accounts.test/",
-                ["MOODGRAINS_DATA_PROTECTION_KEYS"] = Path.Combine(Path.GetTempPath(), "moodgrains-test-keys-" + Guid.NewGuid().ToString("N")),
+                [SpotifyOptions.Section + ":ApiBaseUrl"] = "http://spotify.test/v1/",
+                [SpotifyOptions.Section + ":AccountsBaseUrl"] = "http://accounts.test/",
+                [KeyRingOptions.Section + ":KeyDirectory"] = Path.Combine(Path.GetTempPath(), "moodgrains-test-keys-" + Guid.NewGuid().ToString("N")),
             };
             if (clientId is not null)
             {
-                settings["MOODGRAINS_SPOTIFY_CLIENT_ID"] = clientId;
+                settings[SpotifyOptions.Section + ":ClientId"] = clientId;
             }
 
             builder.Configuration.AddInMemoryCollection(settings);

@@ -52,7 +52,7 @@ public sealed class SpotifyPkceAndOptionsTests
         Assert.Equal(valid, result.Succeeded);
         if (!valid)
         {
-            Assert.Contains("RedirectUri", result.FailureMessage, StringComparison.Ordinal);
+            Assert.Contains("MoodGrains:Spotify:RedirectUri", result.FailureMessage, StringComparison.Ordinal);
         }
     }
 
@@ -69,6 +69,25 @@ public sealed class SpotifyPkceAndOptionsTests
     {
         var result = new SpotifyOptionsValidator().Validate(null, new SpotifyOptions { ClientId = "abc", SearchLimit = 20 });
         Assert.False(result.Succeeded);
-        Assert.Contains("SearchLimit", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("MoodGrains:Spotify:SearchLimit must be between 1 and 10", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_failure_names_a_key_under_the_real_section()
+    {
+        var options = new SpotifyOptions
+        {
+            ClientId = "abc",
+            ApiBaseUrl = new Uri("/v1/", UriKind.Relative),
+            MaxRetries = -1,
+            AttemptTimeout = TimeSpan.Zero,
+            FollowDriftTolerance = TimeSpan.Zero,
+        };
+
+        var result = new SpotifyOptionsValidator().Validate(null, options);
+
+        Assert.Equal("MoodGrains:Spotify", SpotifyOptions.Section);
+        Assert.Equal(4, result.Failures!.Count());
+        Assert.All(result.Failures!, f => Assert.StartsWith("MoodGrains:Spotify:", f, StringComparison.Ordinal));
     }
 }
