@@ -1,9 +1,11 @@
 using System.Net;
 using MoodGrains.Grains.Rooms;
 using MoodGrains.Grains.Users;
+using MoodGrains.Playback;
 using MoodGrains.Server.Hubs;
 using MoodGrains.Server.Options;
 using MoodGrains.Server.Rooms;
+using MoodGrains.Storage.Rooms;
 using Orleans.Configuration;
 
 namespace MoodGrains.Server.Extensions;
@@ -22,6 +24,7 @@ internal static class OrleansExtensions
         builder.Services.AddValidatedOptions<ClusterSiloOptions>(ClusterSiloOptions.Section);
         builder.Services.AddValidatedOptions<MoodOptions>(MoodOptions.Section);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<RoomBroadcaster>();
         builder.Services.AddSingleton<RoomSubscriptions>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RoomSubscriptions>());
         builder.Services.AddSingleton<IRoomNotifier, SignalRRoomNotifier>();
@@ -29,6 +32,7 @@ internal static class OrleansExtensions
         builder.Services.AddSingleton<ITrackCatalog, PostgresTrackCatalog>();
         builder.Services.AddSingleton<IListeningLog, PostgresListeningLog>();
         builder.Services.AddSingleton<IRoomRecommender, HybridRoomRecommender>();
+        builder.Services.AddSingleton<RoomDirectoryRepository>();
         builder.Services.AddSingleton<IRoomDirectory, PostgresRoomDirectory>();
         builder.Services.AddSingleton<SpotifyRoomPlayer>();
         builder.Services.AddSingleton<IRoomPlaybackOutput>(sp => sp.GetRequiredService<SpotifyRoomPlayer>());
