@@ -168,7 +168,7 @@ public sealed class ResolverAndFeatureTests(PostgresFixture postgres)
 
         public Task<IReadOnlyList<PlaybackDevice>> GetDevicesAsync(string userId, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-        public Task<PlaybackState?> GetPlaybackStateAsync(string userId, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<DevicePlayback?> GetPlaybackStateAsync(string userId, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task PlayAsync(string userId, PlayRequest request, CancellationToken cancellationToken) => throw new NotSupportedException();
 
