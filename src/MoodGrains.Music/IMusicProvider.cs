@@ -24,7 +24,7 @@ public interface IMusicProvider
     Task<IReadOnlyList<PlaybackDevice>> GetDevicesAsync(string userId, CancellationToken cancellationToken);
 
     /// <summary>What the user's account is playing now, or null when nothing is active.</summary>
-    Task<PlaybackState?> GetPlaybackStateAsync(string userId, CancellationToken cancellationToken);
+    Task<DevicePlayback?> GetPlaybackStateAsync(string userId, CancellationToken cancellationToken);
 
     /// <summary>Starts the given tracks at a position; rooms use the position to join listeners in sync.</summary>
     Task PlayAsync(string userId, PlayRequest request, CancellationToken cancellationToken);

@@ -18,7 +18,7 @@ public sealed record TrackQuery(string Title, string Artist, int? DurationMs = n
 
 public sealed record PlaybackDevice(string? Id, string Name, string Type, bool IsActive, bool IsRestricted, int? VolumePercent);
 
-public sealed record PlaybackState(PlaybackDevice? Device, bool IsPlaying, int? ProgressMs, ProviderTrack? Track);
+public sealed record DevicePlayback(PlaybackDevice? Device, bool IsPlaying, int? ProgressMs, ProviderTrack? Track);
 
 /// <param name="TrackUris">Provider URIs to play, first one now.</param>
 /// <param name="PositionMs">Where to start in the first track.</param>

@@ -158,7 +158,7 @@ public sealed partial class CatalogCsvFormat
             title.Trim(),
             artists,
             duration,
-            new TrackFeatures(values[0], values[1], values[2], values[3], values[4]),
+            new CatalogFeatures(values[0], values[1], values[2], values[3], values[4]),
             _source,
             Album: _album is null || !_columns.ContainsKey(_album) ? null : NullIfEmpty(Get(fields, _album)?.Trim()),
             Popularity: popularity,

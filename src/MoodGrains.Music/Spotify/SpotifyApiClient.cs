@@ -71,7 +71,7 @@ public sealed partial class SpotifyApiClient(
         return MapTracks(body?.Items);
     }
 
-    public async Task<PlaybackState?> GetPlaybackStateAsync(string userId, CancellationToken cancellationToken)
+    public async Task<DevicePlayback?> GetPlaybackStateAsync(string userId, CancellationToken cancellationToken)
     {
         var dto = await GetJsonAsync(userId, "me/player", SpotifyJsonContext.Default.SpotifyPlaybackDto, cancellationToken, playerCall: true);
         if (dto is null)
@@ -80,7 +80,7 @@ public sealed partial class SpotifyApiClient(
         }
 
         var track = dto.Item is { } item && item.Type is null or "track" ? Map(item) : null;
-        return new PlaybackState(dto.Device is null ? null : Map(dto.Device), dto.IsPlaying ?? false, dto.ProgressMs, track);
+        return new DevicePlayback(dto.Device is null ? null : Map(dto.Device), dto.IsPlaying ?? false, dto.ProgressMs, track);
     }
 
     public async Task<IReadOnlyList<PlaybackDevice>> GetDevicesAsync(string userId, CancellationToken cancellationToken)

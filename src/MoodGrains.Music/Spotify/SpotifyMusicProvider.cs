@@ -31,7 +31,7 @@ public sealed class SpotifyMusicProvider(SpotifyApiClient client, IOptions<Spoti
     public Task<IReadOnlyList<PlaybackDevice>> GetDevicesAsync(string userId, CancellationToken cancellationToken) =>
         _client.GetDevicesAsync(userId, cancellationToken);
 
-    public Task<PlaybackState?> GetPlaybackStateAsync(string userId, CancellationToken cancellationToken) =>
+    public Task<DevicePlayback?> GetPlaybackStateAsync(string userId, CancellationToken cancellationToken) =>
         _client.GetPlaybackStateAsync(userId, cancellationToken);
 
     public Task PlayAsync(string userId, PlayRequest request, CancellationToken cancellationToken) =>

@@ -2,9 +2,11 @@ using System.Net;
 using Microsoft.Extensions.Options;
 using MoodGrains.Grains.Rooms;
 using MoodGrains.Grains.Users;
+using MoodGrains.Playback;
 using MoodGrains.Server.Hubs;
 using MoodGrains.Server.Options;
 using MoodGrains.Server.Rooms;
+using MoodGrains.Storage.Rooms;
 using Orleans.Configuration;
 
 namespace MoodGrains.Server.Extensions;
@@ -23,6 +25,7 @@ internal static class OrleansExtensions
         builder.Services.AddMoodGrainsOptions<ClusterSiloOptions>(ClusterSiloOptions.Section);
         builder.Services.AddMoodGrainsOptions<MoodOptions>(MoodOptions.Section);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<RoomBroadcaster>();
         builder.Services.AddSingleton<RoomSubscriptions>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RoomSubscriptions>());
         builder.Services.AddSingleton<IRoomNotifier, SignalRRoomNotifier>();
@@ -30,6 +33,7 @@ internal static class OrleansExtensions
         builder.Services.AddSingleton<ITrackCatalog, PostgresTrackCatalog>();
         builder.Services.AddSingleton<IListeningLog, PostgresListeningLog>();
         builder.Services.AddSingleton<IRoomRecommender, HybridRoomRecommender>();
+        builder.Services.AddSingleton<RoomDirectoryRepository>();
         builder.Services.AddSingleton<IRoomDirectory, PostgresRoomDirectory>();
         builder.Services.AddSingleton<SpotifyRoomPlayer>();
         builder.Services.AddSingleton<IRoomPlaybackOutput>(sp => sp.GetRequiredService<SpotifyRoomPlayer>());

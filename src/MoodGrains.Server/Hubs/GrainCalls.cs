@@ -32,6 +32,13 @@ public sealed class GrainCalls(IGrainFactory grains, ILogger<GrainCalls> logger)
         }
     }
 
+    /// <summary>Calls the room <paramref name="roomCode"/> names (normalized first, so a bad code is refused as such).</summary>
+    public Task<T> OnRoomAsync<T>(string? roomCode, Func<IRoomGrain, Task<T>> call)
+    {
+        var room = grains.GetGrain<IRoomGrain>(NormalizeCode(roomCode));
+        return RetryAsync(() => call(room));
+    }
+
     public async Task<T> RetryAsync<T>(Func<Task<T>> call)
     {
         var started = TimeProvider.System.GetTimestamp();

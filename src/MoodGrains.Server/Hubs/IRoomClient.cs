@@ -1,5 +1,5 @@
 using MoodGrains.Abstractions.Rooms;
-using MoodGrains.Server.Rooms;
+using MoodGrains.Playback;
 
 namespace MoodGrains.Server.Hubs;
 

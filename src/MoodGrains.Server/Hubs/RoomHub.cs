@@ -4,7 +4,7 @@ using MoodGrains.Abstractions.Mood;
 using MoodGrains.Abstractions.Rooms;
 using MoodGrains.Abstractions.Users;
 using MoodGrains.Server.Identity;
-using MoodGrains.Server.Rooms;
+using MoodGrains.Playback;
 using MoodGrains.Server.Vision;
 
 namespace MoodGrains.Server.Hubs;
@@ -41,7 +41,7 @@ public sealed class RoomHub(IGrainFactory grains, GrainCalls calls, FrameInferen
 
     public async Task<RoomSnapshot> CreateRoom(string displayName, bool solo = false)
     {
-        var snapshot = await Guard(() => calls.CreateRoomAsync(UserId, displayName, solo));
+        var snapshot = await RoomErrors.ForHubAsync(() => calls.CreateRoomAsync(UserId, displayName, solo));
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(snapshot.Code));
         return snapshot;
     }
@@ -53,7 +53,7 @@ public sealed class RoomHub(IGrainFactory grains, GrainCalls calls, FrameInferen
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(code));
         try
         {
-            return await Invoke(code, room => room.JoinAsync(UserId, displayName));
+            return await Room(code, room => room.JoinAsync(UserId, displayName));
         }
         catch
         {
@@ -66,10 +66,10 @@ public sealed class RoomHub(IGrainFactory grains, GrainCalls calls, FrameInferen
     public async Task<RoomSnapshot> ResumeRoom(string roomCode)
     {
         var code = Code(roomCode);
-        var snapshot = await Invoke(code, room => room.GetSnapshotAsync());
+        var snapshot = await Room(code, room => room.GetSnapshotAsync());
         if (snapshot.Members.All(m => m.UserId != UserId))
         {
-            throw new HubException($"{RoomError.NotMember}: You are not a member of this room.");
+            throw RoomErrors.ToHubException(RoomError.NotMember, "You are not a member of this room.");
         }
 
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(code));
@@ -79,41 +79,41 @@ public sealed class RoomHub(IGrainFactory grains, GrainCalls calls, FrameInferen
     public async Task<RoomSnapshot> LeaveRoom(string roomCode)
     {
         var code = Code(roomCode);
-        var snapshot = await Invoke(code, room => room.LeaveAsync(UserId));
+        var snapshot = await Room(code, room => room.LeaveAsync(UserId));
         // Every tab and device of this person stops hearing the room, not only this connection.
         await subscriptions.RevokeAsync(code, UserId);
         return snapshot;
     }
 
-    public Task<RoomSnapshot> TransferHost(string roomCode, string newHostUserId) => Invoke(Code(roomCode), r => r.TransferHostAsync(UserId, newHostUserId));
+    public Task<RoomSnapshot> TransferHost(string roomCode, string newHostUserId) => Room(roomCode, r => r.TransferHostAsync(UserId, newHostUserId));
 
-    public Task<RoomSnapshot> RemoveMember(string roomCode, string memberUserId) => Invoke(Code(roomCode), r => r.RemoveMemberAsync(UserId, memberUserId));
+    public Task<RoomSnapshot> RemoveMember(string roomCode, string memberUserId) => Room(roomCode, r => r.RemoveMemberAsync(UserId, memberUserId));
 
-    public Task<RoomSnapshot> Play(string roomCode) => Invoke(Code(roomCode), r => r.PlayAsync(UserId));
+    public Task<RoomSnapshot> Play(string roomCode) => Room(roomCode, r => r.PlayAsync(UserId));
 
-    public Task<RoomSnapshot> Pause(string roomCode) => Invoke(Code(roomCode), r => r.PauseAsync(UserId));
+    public Task<RoomSnapshot> Pause(string roomCode) => Room(roomCode, r => r.PauseAsync(UserId));
 
-    public Task<RoomSnapshot> Seek(string roomCode, int positionMs) => Invoke(Code(roomCode), r => r.SeekAsync(UserId, positionMs));
+    public Task<RoomSnapshot> Seek(string roomCode, int positionMs) => Room(roomCode, r => r.SeekAsync(UserId, positionMs));
 
-    public Task<RoomSnapshot> Skip(string roomCode) => Invoke(Code(roomCode), r => r.SkipAsync(UserId));
+    public Task<RoomSnapshot> Skip(string roomCode) => Room(roomCode, r => r.SkipAsync(UserId));
 
-    public Task<RoomSnapshot> VoteSkip(string roomCode) => Invoke(Code(roomCode), r => r.VoteSkipAsync(UserId));
+    public Task<RoomSnapshot> VoteSkip(string roomCode) => Room(roomCode, r => r.VoteSkipAsync(UserId));
 
-    public Task<RoomSnapshot> Rate(string roomCode, bool liked) => Invoke(Code(roomCode), r => r.RateAsync(UserId, liked));
+    public Task<RoomSnapshot> Rate(string roomCode, bool liked) => Room(roomCode, r => r.RateAsync(UserId, liked));
 
-    public Task<RoomSnapshot> MoveEntry(string roomCode, string entryId, int newIndex) => Invoke(Code(roomCode), r => r.MoveEntryAsync(UserId, entryId, newIndex));
+    public Task<RoomSnapshot> MoveEntry(string roomCode, string entryId, int newIndex) => Room(roomCode, r => r.MoveEntryAsync(UserId, entryId, newIndex));
 
-    public Task<RoomSnapshot> RemoveEntry(string roomCode, string entryId) => Invoke(Code(roomCode), r => r.RemoveEntryAsync(UserId, entryId));
+    public Task<RoomSnapshot> RemoveEntry(string roomCode, string entryId) => Room(roomCode, r => r.RemoveEntryAsync(UserId, entryId));
 
-    public Task<RoomSnapshot> AddTrack(string roomCode, long trackId) => Invoke(Code(roomCode), r => r.AddTrackAsync(UserId, trackId));
+    public Task<RoomSnapshot> AddTrack(string roomCode, long trackId) => Room(roomCode, r => r.AddTrackAsync(UserId, trackId));
 
-    public Task<IReadOnlyList<TrackInfo>> SearchTracks(string roomCode, string query) => Invoke(Code(roomCode), r => r.SearchTracksAsync(UserId, query));
+    public Task<IReadOnlyList<TrackInfo>> SearchTracks(string roomCode, string query) => Room(roomCode, r => r.SearchTracksAsync(UserId, query));
 
-    public Task<RoomSnapshot> SetQueueLocked(string roomCode, bool locked) => Invoke(Code(roomCode), r => r.SetQueueLockedAsync(UserId, locked));
+    public Task<RoomSnapshot> SetQueueLocked(string roomCode, bool locked) => Room(roomCode, r => r.SetQueueLockedAsync(UserId, locked));
 
-    public Task<RoomSnapshot> SetGuestControls(string roomCode, bool enabled) => Invoke(Code(roomCode), r => r.SetGuestControlsAsync(UserId, enabled));
+    public Task<RoomSnapshot> SetGuestControls(string roomCode, bool enabled) => Room(roomCode, r => r.SetGuestControlsAsync(UserId, enabled));
 
-    public Task<RoomSnapshot> SetPolicy(string roomCode, MoodPolicy policy) => Invoke(Code(roomCode), r => r.SetPolicyAsync(UserId, policy));
+    public Task<RoomSnapshot> SetPolicy(string roomCode, MoodPolicy policy) => Room(roomCode, r => r.SetPolicyAsync(UserId, policy));
 
     /// <summary>Plays the room on the caller's own Spotify (their active device, or <paramref name="deviceId"/>), or stops.</summary>
     public async Task<RoomSnapshot> SetSpotifyListening(string roomCode, bool enabled, string? deviceId = null)
@@ -121,10 +121,10 @@ public sealed class RoomHub(IGrainFactory grains, GrainCalls calls, FrameInferen
         var code = Code(roomCode);
         if (enabled && await spotify.WhyNotAsync(UserId, Context.ConnectionAborted) is { } reason)
         {
-            throw new HubException($"{RoomError.SpotifyUnavailable}: {reason}");
+            throw RoomErrors.ToHubException(RoomError.SpotifyUnavailable, reason);
         }
 
-        return await Invoke(code, r => r.SetSpotifyListeningAsync(UserId, enabled, deviceId));
+        return await Room(code, r => r.SetSpotifyListeningAsync(UserId, enabled, deviceId));
     }
 
     /// <summary>A webcam frame (JPEG, PNG or WebP bytes; base64 in JSON). Never stored: analysed, then dropped.</summary>
@@ -135,15 +135,16 @@ public sealed class RoomHub(IGrainFactory grains, GrainCalls calls, FrameInferen
     {
         if (!Emotions.TryParse(emotion, out var picked))
         {
-            throw new HubException($"{RoomError.InvalidArgument}: Unknown emotion '{emotion}'; use one of {string.Join(", ", Emotions.Names)}.");
+            throw RoomErrors.ToHubException(RoomError.InvalidArgument, $"Unknown emotion '{emotion}'; use one of {string.Join(", ", Emotions.Names)}.");
         }
 
         var probabilities = new float[Emotions.Count];
         probabilities[(int)picked] = 1f;
         var reading = new MoodReading(new EmotionScores(probabilities), 1f, clock.GetUtcNow(), MoodSource.Manual);
-        return Guard(() => calls.RetryAsync(() => grains.GetGrain<IUserGrain>(UserId).RecordReadingAsync(reading)));
+        return RoomErrors.ForHubAsync(() => calls.RetryAsync(() => grains.GetGrain<IUserGrain>(UserId).RecordReadingAsync(reading)));
     }
 
+    /// <summary>The normalized code, for calls that subscribe the connection before or after the grain call.</summary>
     private string Code(string roomCode)
     {
         try
@@ -152,23 +153,9 @@ public sealed class RoomHub(IGrainFactory grains, GrainCalls calls, FrameInferen
         }
         catch (RoomException e)
         {
-            throw new HubException($"{e.Error}: {e.Message}");
+            throw RoomErrors.ToHubException(e);
         }
     }
 
-    private Task<T> Invoke<T>(string code, Func<IRoomGrain, Task<T>> call) =>
-        Guard(() => calls.RetryAsync(() => call(grains.GetGrain<IRoomGrain>(code))));
-
-    private static async Task<T> Guard<T>(Func<Task<T>> call)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (RoomException e)
-        {
-            // The error code leads the message so clients can branch on it without parsing prose.
-            throw new HubException($"{e.Error}: {e.Message}");
-        }
-    }
+    private Task<T> Room<T>(string roomCode, Func<IRoomGrain, Task<T>> call) => RoomErrors.ForHubAsync(() => calls.OnRoomAsync(roomCode, call));
 }

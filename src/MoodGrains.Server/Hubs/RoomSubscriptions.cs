@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using MoodGrains.Server.Options;
 using StackExchange.Redis;
@@ -17,7 +16,7 @@ namespace MoodGrains.Server.Hubs;
 /// </para>
 /// </summary>
 public sealed partial class RoomSubscriptions(
-    IHubContext<RoomHub, IRoomClient> hub,
+    RoomBroadcaster broadcaster,
     IOptions<RedisOptions> redis,
     IOptions<ClusterSiloOptions> silo,
     ILogger<RoomSubscriptions> logger) : IHostedService, IAsyncDisposable
@@ -97,7 +96,7 @@ public sealed partial class RoomSubscriptions(
         {
             try
             {
-                await hub.Groups.RemoveFromGroupAsync(connectionId, RoomHub.GroupOf(roomCode));
+                await broadcaster.UnsubscribeAsync(connectionId, roomCode);
             }
             catch (Exception e)
             {

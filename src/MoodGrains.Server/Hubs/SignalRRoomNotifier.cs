@@ -1,20 +1,19 @@
-using Microsoft.AspNetCore.SignalR;
 using MoodGrains.Abstractions.Rooms;
 using MoodGrains.Grains.Rooms;
 
 namespace MoodGrains.Server.Hubs;
 
 /// <summary>
-/// The silo's single way out to browsers: grains on this silo push through the hub context, and with Redis
-/// configured the backplane delivers to connections held by every other silo.
+/// Grains' pushes to browsers, through the <see cref="RoomBroadcaster"/>; a failed push is logged, never thrown back
+/// into the room operation that caused it.
 /// </summary>
-public sealed class SignalRRoomNotifier(IHubContext<RoomHub, IRoomClient> hub, RoomSubscriptions subscriptions, ILogger<SignalRRoomNotifier> logger) : IRoomNotifier
+public sealed class SignalRRoomNotifier(RoomBroadcaster broadcaster, RoomSubscriptions subscriptions, ILogger<SignalRRoomNotifier> logger) : IRoomNotifier
 {
     public async Task RoomChangedAsync(RoomSnapshot snapshot)
     {
         try
         {
-            await hub.Clients.Group(RoomHub.GroupOf(snapshot.Code)).RoomUpdated(snapshot);
+            await broadcaster.RoomUpdatedAsync(snapshot);
         }
         catch (Exception e)
         {
@@ -27,7 +26,7 @@ public sealed class SignalRRoomNotifier(IHubContext<RoomHub, IRoomClient> hub, R
     {
         try
         {
-            await hub.Clients.Group(RoomHub.GroupOf(update.Code)).MoodUpdated(update);
+            await broadcaster.MoodUpdatedAsync(update);
         }
         catch (Exception e)
         {
@@ -40,7 +39,7 @@ public sealed class SignalRRoomNotifier(IHubContext<RoomHub, IRoomClient> hub, R
         try
         {
             await subscriptions.RevokeAsync(roomCode, userId);
-            await hub.Clients.User(userId).RemovedFromRoom(roomCode);
+            await broadcaster.RemovedFromRoomAsync(userId, roomCode);
         }
         catch (Exception e)
         {

@@ -14,7 +14,7 @@ public sealed class PostgresTrackCatalog(TrackRepository tracks) : ITrackCatalog
     public async Task<IReadOnlyList<TrackInfo>> SearchAsync(string query, int limit, CancellationToken cancellationToken) =>
         (await tracks.SearchAsync(query, limit, cancellationToken)).Select(ToInfo).ToList();
 
-    public static TrackInfo ToInfo(CatalogTrack track) => new(
+    public static TrackInfo ToInfo(CatalogTrackRow track) => new(
         track.TrackId,
         track.Title,
         track.Artists,

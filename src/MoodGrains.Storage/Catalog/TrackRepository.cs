@@ -92,21 +92,21 @@ public sealed class TrackRepository(NpgsqlDataSource dataSource)
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    public async Task<CatalogTrack?> GetAsync(long trackId, CancellationToken cancellationToken)
+    public async Task<CatalogTrackRow?> GetAsync(long trackId, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand($"SELECT {SelectColumns} FROM tracks WHERE track_id = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = trackId });
         return (await ReadAllAsync(command, cancellationToken)).FirstOrDefault();
     }
 
-    public async Task<CatalogTrack?> FindBySpotifyIdAsync(string spotifyId, CancellationToken cancellationToken)
+    public async Task<CatalogTrackRow?> FindBySpotifyIdAsync(string spotifyId, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand($"SELECT {SelectColumns} FROM tracks WHERE spotify_id = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = spotifyId });
         return (await ReadAllAsync(command, cancellationToken)).FirstOrDefault();
     }
 
-    public async Task<CatalogTrack?> FindByTitleAndArtistAsync(string title, string firstArtist, CancellationToken cancellationToken)
+    public async Task<CatalogTrackRow?> FindByTitleAndArtistAsync(string title, string firstArtist, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand(
             $"SELECT {SelectColumns} FROM tracks WHERE lower(title) = lower($1) AND lower(artists[1]) = lower($2)");
@@ -116,7 +116,7 @@ public sealed class TrackRepository(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Tracks whose title or an artist contains the text (case-insensitive), most popular first.</summary>
-    public async Task<IReadOnlyList<CatalogTrack>> SearchAsync(string text, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<CatalogTrackRow>> SearchAsync(string text, int limit, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand(
             $"SELECT {SelectColumns} FROM tracks " +
@@ -128,7 +128,7 @@ public sealed class TrackRepository(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Keyset page over the whole catalogue, for recommenders that load it into memory.</summary>
-    public async Task<IReadOnlyList<CatalogTrack>> ListAsync(long afterTrackId, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<CatalogTrackRow>> ListAsync(long afterTrackId, int limit, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand($"SELECT {SelectColumns} FROM tracks WHERE track_id > $1 ORDER BY track_id LIMIT $2");
         command.Parameters.Add(new NpgsqlParameter { Value = afterTrackId });
@@ -171,15 +171,15 @@ public sealed class TrackRepository(NpgsqlDataSource dataSource)
         _ => throw new InvalidOperationException($"Unknown feature source '{text}'."),
     };
 
-    private static async Task<IReadOnlyList<CatalogTrack>> ReadAllAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<CatalogTrackRow>> ReadAllAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
-        var tracks = new List<CatalogTrack>();
+        var tracks = new List<CatalogTrackRow>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             float? Real(int i) => reader.IsDBNull(i) ? null : reader.GetFloat(i);
             string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
-            tracks.Add(new CatalogTrack(
+            tracks.Add(new CatalogTrackRow(
                 reader.GetInt64(0),
                 Text(1),
                 reader.GetString(2),
@@ -189,7 +189,7 @@ public sealed class TrackRepository(NpgsqlDataSource dataSource)
                 Real(6),
                 reader.GetFieldValue<string[]>(7),
                 reader.GetFieldValue<string[]>(8),
-                new TrackFeatures(Real(9), Real(10), Real(11), Real(12), Real(13)),
+                new CatalogFeatures(Real(9), Real(10), Real(11), Real(12), Real(13)),
                 new FeatureSources(FromText(Text(14)), FromText(Text(15)), FromText(Text(16)), FromText(Text(17)), FromText(Text(18)), FromText(Text(19)))));
         }
 

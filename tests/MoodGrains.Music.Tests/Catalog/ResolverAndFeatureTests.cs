@@ -64,8 +64,8 @@ public sealed class ResolverAndFeatureTests(PostgresFixture postgres)
         await using var db = await _postgres.CreateDatabaseAsync();
         var ids = await db.Tracks.UpsertAsync(
         [
-            new CatalogTrackInput(null, "Few Plays", ["A"], 200_000, TrackFeatures.None, FeatureSource.Imported),
-            new CatalogTrackInput(null, "Many Plays", ["B"], 200_000, TrackFeatures.None, FeatureSource.Imported),
+            new CatalogTrackInput(null, "Few Plays", ["A"], 200_000, CatalogFeatures.None, FeatureSource.Imported),
+            new CatalogTrackInput(null, "Many Plays", ["B"], 200_000, CatalogFeatures.None, FeatureSource.Imported),
             TrackRepositoryTests.Track(null, "Editorial", "C", 0.9f, FeatureSource.Editorial),
         ], default);
         var (few, many, editorial) = (ids[0].TrackId, ids[1].TrackId, ids[2].TrackId);
@@ -168,7 +168,7 @@ public sealed class ResolverAndFeatureTests(PostgresFixture postgres)
 
         public Task<IReadOnlyList<PlaybackDevice>> GetDevicesAsync(string userId, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-        public Task<PlaybackState?> GetPlaybackStateAsync(string userId, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<DevicePlayback?> GetPlaybackStateAsync(string userId, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task PlayAsync(string userId, PlayRequest request, CancellationToken cancellationToken) => throw new NotSupportedException();
 

@@ -12,7 +12,7 @@ public sealed class TrackRepositoryTests(PostgresFixture postgres)
     {
         await using var db = await _postgres.CreateDatabaseAsync();
         var first = Track("1111111111111111111111", "Song", "Band", 0.4f, FeatureSource.Imported, genres: ["pop"]);
-        var second = first with { Features = new TrackFeatures(Valence: 0.6f), Genres = ["rock"] };
+        var second = first with { Features = new CatalogFeatures(Valence: 0.6f), Genres = ["rock"] };
 
         var a = await db.Tracks.UpsertAsync([first], default);
         var b = await db.Tracks.UpsertAsync([second], default);
@@ -52,7 +52,7 @@ public sealed class TrackRepositoryTests(PostgresFixture postgres)
         var imported = Track("4u7EnebtmKWzUH433cf5Qv", "Bohemian Rhapsody", "Queen", 0.228f, FeatureSource.Imported);
         var editorial = Track(null, "Bohemian Rhapsody", "Queen", 0.9f, FeatureSource.Editorial) with
         {
-            Features = new TrackFeatures(Valence: 0.9f, Tempo: 144f),
+            Features = new CatalogFeatures(Valence: 0.9f, Tempo: 144f),
         };
 
         var ids = await db.Tracks.UpsertAsync([imported, editorial], default);
@@ -99,5 +99,5 @@ public sealed class TrackRepositoryTests(PostgresFixture postgres)
     }
 
     internal static CatalogTrackInput Track(string? spotifyId, string title, string artist, float valence, FeatureSource source, string[]? genres = null) =>
-        new(spotifyId, title, [artist], 200_000, new TrackFeatures(Valence: valence), source, Genres: genres);
+        new(spotifyId, title, [artist], 200_000, new CatalogFeatures(Valence: valence), source, Genres: genres);
 }

@@ -13,10 +13,13 @@ public enum FeatureSource
     Imported,
 }
 
-/// <summary>Audio features in Spotify's old scales: 0..1, tempo in BPM. Null means unknown.</summary>
-public sealed record TrackFeatures(float? Valence = null, float? Energy = null, float? Danceability = null, float? Acousticness = null, float? Tempo = null)
+/// <summary>
+/// Audio features as the catalogue stores them, in Spotify's old scales (0..1, tempo in BPM); null means unknown.
+/// The recommender's own view of them is <c>MoodGrains.Recommendations.Content.TrackFeatures</c>.
+/// </summary>
+public sealed record CatalogFeatures(float? Valence = null, float? Energy = null, float? Danceability = null, float? Acousticness = null, float? Tempo = null)
 {
-    public static TrackFeatures None { get; } = new();
+    public static CatalogFeatures None { get; } = new();
 }
 
 /// <summary>A track to add to or merge into the catalogue.</summary>
@@ -25,7 +28,7 @@ public sealed record CatalogTrackInput(
     string Title,
     IReadOnlyList<string> Artists,
     int DurationMs,
-    TrackFeatures Features,
+    CatalogFeatures Features,
     FeatureSource Source,
     string? Album = null,
     float? Popularity = null,
@@ -34,7 +37,7 @@ public sealed record CatalogTrackInput(
     string? Isrc = null);
 
 /// <summary>A catalogue row with the source of each feature.</summary>
-public sealed record CatalogTrack(
+public sealed record CatalogTrackRow(
     long TrackId,
     string? SpotifyId,
     string Title,
@@ -44,7 +47,7 @@ public sealed record CatalogTrack(
     float? Popularity,
     IReadOnlyList<string> Genres,
     IReadOnlyList<string> Tags,
-    TrackFeatures Features,
+    CatalogFeatures Features,
     FeatureSources Sources);
 
 public sealed record FeatureSources(

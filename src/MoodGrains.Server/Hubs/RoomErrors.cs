@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.SignalR;
+using MoodGrains.Abstractions.Rooms;
+
+namespace MoodGrains.Server.Hubs;
+
+/// <summary>One mapping of a refused room operation to what callers see: a hub error or an HTTP problem.</summary>
+public static class RoomErrors
+{
+    /// <summary>The error code leads the message so hub clients can branch on it without parsing prose.</summary>
+    public static HubException ToHubException(RoomError error, string message) => new($"{error}: {message}");
+
+    public static HubException ToHubException(RoomException e) => ToHubException(e.Error, e.Message);
+
+    public static IResult ToProblem(RoomException e) =>
+        Results.Problem(title: e.Error.ToString(), detail: e.Message, statusCode: StatusCodeOf(e.Error));
+
+    public static int StatusCodeOf(RoomError error) => error switch
+    {
+        RoomError.RoomNotFound => StatusCodes.Status404NotFound,
+        RoomError.NotHost or RoomError.NotMember => StatusCodes.Status403Forbidden,
+        RoomError.AlreadyMember or RoomError.RoomExists or RoomError.RoomFull => StatusCodes.Status409Conflict,
+        _ => StatusCodes.Status400BadRequest,
+    };
+
+    /// <summary>Runs a hub call, turning a refusal into the hub error the page shows.</summary>
+    public static async Task<T> ForHubAsync<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (RoomException e)
+        {
+            throw ToHubException(e);
+        }
+    }
+
+    /// <summary>Runs an HTTP call: 200 with the result, or the refusal as a problem.</summary>
+    public static async Task<IResult> ForHttpAsync<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return Results.Ok(await call());
+        }
+        catch (RoomException e)
+        {
+            return ToProblem(e);
+        }
+    }
+}
