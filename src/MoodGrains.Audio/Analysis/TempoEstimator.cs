@@ -16,6 +16,9 @@ internal static class TempoEstimator
     private const double PriorOctaves = 2.2;
     private const int CombTeeth = 4;
 
+    /// <summary>How high the half-period peak must stand, relative to the period's, to call the faster octave the beat.</summary>
+    private const double HalfPeriodShare = 0.5;
+
     /// <returns>The tempo in BPM and the normalised autocorrelation at its period (0..1, beat clarity).</returns>
     public static (double Bpm, double Clarity) Estimate(ReadOnlySpan<float> onset, double framesPerSecond)
     {
@@ -24,6 +27,13 @@ internal static class TempoEstimator
         if (envelope.Length < maxLag * 2)
         {
             return (0, 0);
+        }
+
+        // Without its mean the envelope's autocorrelation sits near zero between peaks, so peak heights compare.
+        var mean = envelope.Average();
+        for (var i = 0; i < envelope.Length; i++)
+        {
+            envelope[i] -= mean;
         }
 
         var acf = new double[maxLag + 1];
@@ -48,8 +58,30 @@ internal static class TempoEstimator
             acf[lag] /= acf[0];
         }
 
-        double bestBpm = 0, bestScore = double.NegativeInfinity;
-        for (var bpm = MinBpm; bpm <= MaxBpm; bpm += 0.05)
+        var best = BestInRange(acf, framesPerSecond, MinBpm, MaxBpm);
+
+        // The comb leans to the slower of two octaves when the bar-level accents (kick and snare a half note apart)
+        // outweigh the beat. If the beat period's half carries a clear peak of its own, the pulse is twice as fast:
+        // take the faster octave while it stays in range. A slow piece with notes only on its beats has next to no
+        // peak at half its period, so it keeps its tempo.
+        if (best * 2 <= MaxBpm * 1.02)
+        {
+            var period = 60 * framesPerSecond / best;
+            if (Peak(acf, period / 2) >= HalfPeriodShare * Peak(acf, period))
+            {
+                best = BestInRange(acf, framesPerSecond, best * 2 * 0.97, Math.Min(MaxBpm, best * 2 * 1.03));
+            }
+        }
+
+        var bestBpm = best;
+        var clarity = Math.Clamp(Interpolate(acf, 60 * framesPerSecond / bestBpm), 0, 1);
+        return (Math.Round(bestBpm, 2), clarity);
+    }
+
+    private static double BestInRange(double[] acf, double framesPerSecond, double minBpm, double maxBpm)
+    {
+        double bestBpm = minBpm, bestScore = double.NegativeInfinity;
+        for (var bpm = minBpm; bpm <= maxBpm; bpm += 0.05)
         {
             var period = 60 * framesPerSecond / bpm;
             double score = 0;
@@ -66,8 +98,20 @@ internal static class TempoEstimator
             }
         }
 
-        var clarity = Math.Clamp(Interpolate(acf, 60 * framesPerSecond / bestBpm), 0, 1);
-        return (Math.Round(bestBpm, 2), clarity);
+        return bestBpm;
+    }
+
+    /// <summary>The highest autocorrelation within a frame of <paramref name="position"/>, so rounding of the period does not hide a peak.</summary>
+    private static double Peak(double[] acf, double position)
+    {
+        var centre = (int)Math.Round(position);
+        var peak = double.NegativeInfinity;
+        for (var lag = Math.Max(1, centre - 1); lag <= Math.Min(acf.Length - 1, centre + 1); lag++)
+        {
+            peak = Math.Max(peak, acf[lag]);
+        }
+
+        return peak;
     }
 
     /// <summary>

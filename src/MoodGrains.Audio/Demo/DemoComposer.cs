@@ -51,7 +51,7 @@ public static class DemoComposer
             "Still", new(0.6f, -0.6f)),
         [MoodRegion.SadLow] = new(KeyMode.Minor, 60, 81, [42, 68, 40, 0], [0, 46], [43, 32], [48, 49, 52], (40, 66), false,
             "Grey", new(-0.7f, -0.5f)),
-        [MoodRegion.TenseAngry] = new(KeyMode.Minor, 126, 169, [30, 61, 81, 29], [30, 29, 61], [38, 34], [], (100, 127), true,
+        [MoodRegion.TenseAngry] = new(KeyMode.Minor, 126, 169, [30, 61, 81, 29], [61, 62, 48], [38, 34], [], (100, 127), true,
             "Storm", new(-0.6f, 0.75f)),
     };
 
@@ -153,11 +153,11 @@ public static class DemoComposer
 
                 break;
             case MoodRegion.TenseAngry:
-                // Power chords (root and fifth) hammered in eighths: loud, percussive, no third to soften them.
+                // Full triads hammered in eighths: loud and percussive, with the minor third in them so the mode is
+                // heard (power chords through distortion would leave it to the overtones, which favour major).
                 for (var eighth = 0; eighth < 8; eighth++)
                 {
-                    var root = 40 + (chord[0] + 12 - 4) % 12;
-                    foreach (var key in new[] { root, root + 7, root + 12 })
+                    foreach (var key in voicing)
                     {
                         midi.Note(start + eighth * Ticks / 2, Ticks / 2 - 30, 0, key, Math.Clamp(velocity + (eighth % 2 == 0 ? 10 : 0), 1, 127));
                     }
