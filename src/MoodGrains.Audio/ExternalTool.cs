@@ -31,8 +31,8 @@ internal static class ExternalTool
         }
     }
 
-    /// <summary>Runs the tool to the end; a non-zero exit throws with the last lines it wrote to stderr.</summary>
-    public static async Task RunAsync(string tool, string package, IEnumerable<string> arguments, CancellationToken cancellationToken)
+    /// <summary>Runs the tool to the end and returns its stdout; a non-zero exit throws with the last lines it wrote to stderr.</summary>
+    public static async Task<string> RunAsync(string tool, string package, IEnumerable<string> arguments, CancellationToken cancellationToken)
     {
         using var process = Start(tool, package, arguments, redirectStdout: true);
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
@@ -47,12 +47,11 @@ internal static class ExternalTool
             throw;
         }
 
-        await stdout;
+        var output = await stdout;
         var error = await stderr;
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{tool} failed (exit {process.ExitCode}): {LastLines(error, 3)}");
-        }
+        return process.ExitCode != 0
+            ? throw new InvalidOperationException($"{tool} failed (exit {process.ExitCode}): {LastLines(error, 3)}")
+            : output;
     }
 
     public static string LastLines(string text, int count)

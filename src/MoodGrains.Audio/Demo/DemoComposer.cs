@@ -67,7 +67,8 @@ public static class DemoComposer
         var progression = random.Pick(style.Mode == KeyMode.Major ? MajorProgressions : MinorProgressions);
 
         var targetSeconds = 45 + random.Double() * 30;
-        var bars = Math.Max(8, (int)Math.Round(targetSeconds * bpm / 240 / 4) * 4);
+        // Whole four-bar phrases, rounded up so no piece falls under 45 s.
+        var bars = Math.Max(8, (int)Math.Ceiling(targetSeconds * bpm / 240 / 4) * 4);
 
         var midi = new MidiSequence(Ticks);
         var title = $"{style.Word} {index / 4 + 1:00} ({KeyEstimator.PitchNames[tonic]} {style.Mode.ToString().ToLowerInvariant()})";

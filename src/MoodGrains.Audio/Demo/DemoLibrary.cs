@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -89,8 +90,10 @@ public static class DemoLibrary
                 await RenderAsync(midiPath, opusPath, cancellationToken);
             }
 
+            // The file's own duration: FluidSynth renders the release and reverb tails past the last bar.
+            var duration = await DurationAsync(opusPath, cancellationToken) ?? piece.DurationSeconds;
             tracks.Add(new DemoTrack(
-                piece.Title, Artist, Path.GetFileName(opusPath), Path.GetFileName(midiPath), piece.DurationSeconds, piece.TempoBpm, piece.Key,
+                piece.Title, Artist, Path.GetFileName(opusPath), Path.GetFileName(midiPath), duration, piece.TempoBpm, piece.Key,
                 piece.Mode.ToString().ToLowerInvariant(), RegionName(piece.Region), piece.Target.Valence, piece.Target.Arousal, seed, i));
             progress?.Report((i + 1, count, piece.Title));
         }
@@ -114,6 +117,13 @@ public static class DemoLibrary
         MoodRegion.TenseAngry => "tense-angry",
         _ => throw new ArgumentOutOfRangeException(nameof(region)),
     };
+
+    private static async Task<double?> DurationAsync(string path, CancellationToken cancellationToken)
+    {
+        var text = await ExternalTool.RunAsync("ffprobe", "ffmpeg",
+            ["-v", "error", "-show_entries", "format=duration", "-of", "default=noprint_wrappers=1:nokey=1", path], cancellationToken);
+        return double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) ? Math.Round(seconds, 2) : null;
+    }
 
     /// <summary>MIDI to WAV with FluidSynth (faster than real time, no audio device), then WAV to Opus at 96 kb/s.</summary>
     public static async Task RenderAsync(string midiPath, string opusPath, CancellationToken cancellationToken)
