@@ -51,7 +51,7 @@ public static class AudioDecoder
         });
 
         var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        var bytes = ReadCapped(process.StandardOutput.BaseStream, maxSamples * sizeof(float));
+        var samples = ReadCapped(process.StandardOutput.BaseStream, maxSamples * sizeof(float));
         process.WaitForExit();
         cancellationToken.ThrowIfCancellationRequested();
         var error = stderr.GetAwaiter().GetResult();
@@ -60,24 +60,52 @@ public static class AudioDecoder
             throw new AudioDecodeException($"Cannot decode '{path}': {ExternalTool.LastLines(error, 2)}");
         }
 
-        var samples = MemoryMarshal.Cast<byte, float>(bytes.AsSpan(0, bytes.Length - bytes.Length % sizeof(float))).ToArray();
         return samples.Length == 0
             ? throw new AudioDecodeException($"Cannot decode '{path}': it has no audio stream.")
             : new DecodedAudio(samples, sampleRate);
     }
 
-    private static byte[] ReadCapped(Stream stream, long maxBytes)
+    /// <summary>
+    /// Reads the pipe in 1 MiB chunks and joins them once at the end: no growing buffer copied over and over, and
+    /// past the cap the rest is drained and dropped, so ffmpeg is never left blocked on a full pipe.
+    /// </summary>
+    private static float[] ReadCapped(Stream stream, long maxBytes)
     {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[1 << 16];
+        const int ChunkBytes = 1 << 20;
+        var chunks = new List<byte[]>();
+        var chunk = new byte[ChunkBytes];
+        var filled = 0;
+        long total = 0;
         int read;
-        while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+        while ((read = stream.Read(chunk, filled, ChunkBytes - filled)) > 0)
         {
-            // Past the cap the rest is drained and dropped, so ffmpeg is not blocked on a full pipe.
-            var keep = (int)Math.Min(read, Math.Max(0, maxBytes - buffer.Length));
-            buffer.Write(chunk, 0, keep);
+            var keep = (int)Math.Min(read, Math.Max(0, maxBytes - total));
+            total += keep;
+            filled += keep;
+            if (filled == ChunkBytes)
+            {
+                chunks.Add(chunk);
+                chunk = new byte[ChunkBytes];
+                filled = 0;
+            }
+            else if (keep < read)
+            {
+                // Over the cap: keep reading into a scratch position without counting it.
+                filled = Math.Min(filled, ChunkBytes - 1);
+            }
         }
 
-        return buffer.ToArray();
+        var samples = new float[total / sizeof(float)];
+        var bytes = MemoryMarshal.AsBytes(samples.AsSpan());
+        var offset = 0;
+        foreach (var full in chunks)
+        {
+            var n = Math.Min(full.Length, bytes.Length - offset);
+            full.AsSpan(0, n).CopyTo(bytes[offset..]);
+            offset += n;
+        }
+
+        chunk.AsSpan(0, Math.Min(filled, bytes.Length - offset)).CopyTo(bytes[offset..]);
+        return samples;
     }
 }
