@@ -7,7 +7,7 @@ MOODGRAINS_PG_PORT="${MOODGRAINS_PG_PORT:-55432}"
 MOODGRAINS_REDIS_PORT="${MOODGRAINS_REDIS_PORT:-56379}"
 
 # Debian packages the service and its tests need at run time.
-MOODGRAINS_APT_PACKAGES=(postgresql redis-server libgtk-3-0 opencv-data ffmpeg chromium fonts-dejavu-core ca-certificates python3)
+MOODGRAINS_APT_PACKAGES=(postgresql redis-server libgtk-3-0 opencv-data ffmpeg fluidsynth fluid-soundfont-gm chromium fonts-dejavu-core ca-certificates python3)
 
 log() { printf '[moodgrains] %s\n' "$*" >&2; }
 

@@ -18,5 +18,8 @@ internal static class CommandTable
         new FitEmotionHeadCommand(),
         new BenchVisionCommand(),
         new LoadCommand(),
+        new LibraryMakeDemoCommand(),
+        new LibraryAnalyzeCommand(),
+        new BenchAudioCommand(),
     ];
 }
