@@ -34,6 +34,7 @@ internal static class OrleansExtensions
         builder.Services.AddSingleton<IRoomPlaybackOutput>(sp => sp.GetRequiredService<SpotifyRoomPlayer>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SpotifyRoomPlayer>());
         builder.Services.AddSingleton<SpotifyListeningCheck>();
+        builder.Services.AddSingleton<RoomPorts>();
 
         var postgres = builder.Configuration.GetSection(PostgresOptions.Section).Get<PostgresOptions>() ?? new PostgresOptions();
         var silo = builder.Configuration.GetSection(ClusterSiloOptions.Section).Get<ClusterSiloOptions>() ?? new ClusterSiloOptions();
