@@ -1,7 +1,7 @@
 using MoodGrains.Abstractions.Rooms;
 using MoodGrains.Server.Rooms;
 
-namespace MoodGrains.Music.Tests.Spotify;
+namespace MoodGrains.Server.Tests;
 
 public sealed class SpotifyFollowPlanTests
 {
