@@ -27,10 +27,24 @@ public sealed class WebServerFixture : IAsyncLifetime
         _postgres = await PostgresServer.StartAsync();
         Database = await _postgres.CreateDatabaseAsync("web");
         Factory = new ServerFactory(Database);
-        // Starts the host (migrations, silo) before the first test, so no test pays for it in its own timeout.
+        // Starts the host and waits until it is ready (migrations, silo, first recommender model), as SiloProcess does.
         using var client = Factory.CreateClient();
-        using var health = await client.GetAsync(new Uri("/health", UriKind.Relative));
-        health.EnsureSuccessStatusCode();
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            using var health = await client.GetAsync(new Uri("/health", UriKind.Relative));
+            if (health.IsSuccessStatusCode)
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The in-process server did not become healthy: {await health.Content.ReadAsStringAsync()}");
+            }
+
+            await Task.Delay(250);
+        }
     }
 
     public async Task DisposeAsync()
