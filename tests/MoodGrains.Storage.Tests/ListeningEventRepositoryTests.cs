@@ -3,8 +3,8 @@ using Npgsql;
 
 namespace MoodGrains.Storage.Tests;
 
-[Collection(PostgresCollection.Name)]
 /// <summary>The listening-event repository on a real PostgreSQL with the production schema.</summary>
+[Collection(PostgresCollection.Name)]
 public sealed class ListeningEventRepositoryTests(PostgresFixture postgres)
 {
     [Fact]
