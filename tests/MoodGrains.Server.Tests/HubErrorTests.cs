@@ -7,8 +7,8 @@ using MoodGrains.Abstractions.Rooms;
 namespace MoodGrains.Server.Tests;
 
 /// <summary>
-/// The room hub's error paths over SignalR on the in-process server: every refusal reaches the caller as a
-/// HubException that starts with the error code, and changes nothing.
+/// The room hub over SignalR on the in-process server (no socket): its error paths, where every refusal reaches the
+/// caller as a HubException that starts with the error code and changes nothing, and a push to members.
 /// </summary>
 [Collection(WebCollection.Name)]
 public sealed class HubErrorTests(WebServerFixture web)
@@ -29,6 +29,37 @@ public sealed class HubErrorTests(WebServerFixture web)
             var error = await Assert.ThrowsAsync<HttpRequestException>(() => hub.StartAsync());
             Assert.Equal(HttpStatusCode.Unauthorized, error.StatusCode);
         }
+    }
+
+    [Fact]
+    public async Task A_member_sees_the_member_list_change_when_someone_joins()
+    {
+        await using var host = await web.ConnectAsync();
+        var twoMembers = new TaskCompletionSource<RoomSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
+        host.On<RoomSnapshot>("RoomUpdated", s =>
+        {
+            if (s.Members.Count == 2)
+            {
+                twoMembers.TrySetResult(s);
+            }
+        });
+        var room = await host.InvokeAsync<RoomSnapshot>("CreateRoom", "Ann", false);
+
+        await using var guest = await web.ConnectAsync();
+        await guest.InvokeAsync<RoomSnapshot>("JoinRoom", room.Code, "Bob");
+
+        var update = await twoMembers.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(["Ann", "Bob"], update.Members.Select(m => m.DisplayName));
+    }
+
+    [Fact]
+    public async Task Hub_errors_carry_the_error_code()
+    {
+        await using var person = await web.ConnectAsync();
+
+        var error = await Assert.ThrowsAsync<HubException>(() => person.InvokeAsync<RoomSnapshot>("JoinRoom", "ZZZZZZ", "Ann"));
+        // SignalR prefixes a HubException's message with its own sentence; the code follows "HubException: ".
+        Assert.Contains($"HubException: {nameof(RoomError.RoomNotFound)}: There is no room", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
