@@ -19,7 +19,7 @@ public sealed class RoomPlaybackTests
         for (var i = 0; i < durationsMs.Length; i++)
         {
             var track = new TrackInfo(100 + i, $"Song {i}", ["Artist"], durationsMs[i], null, null);
-            state.Queue.Add(RoomPlayback.NewEntry(state, track, "test", null, "MoodGrains", T0));
+            state.Queue.Add(RoomQueue.NewEntry(state, track, "test", null, "MoodGrains", T0));
         }
 
         return state;
@@ -96,12 +96,12 @@ public sealed class RoomPlaybackTests
     {
         var state = RoomWith(1, 1000, 2000, 3000);
         var ids = state.Queue.Select(e => e.EntryId).ToArray();
-        RoomPlayback.Reorder(state, ids[2], 0);
+        RoomQueue.Reorder(state, ids[2], 0);
         Assert.Equal([ids[2], ids[0], ids[1]], state.Queue.Select(e => e.EntryId));
-        RoomPlayback.Remove(state, ids[0]);
+        RoomQueue.Remove(state, ids[0]);
         Assert.Equal([ids[2], ids[1]], state.Queue.Select(e => e.EntryId));
-        Assert.Throws<RoomException>(() => RoomPlayback.Remove(state, ids[0]));
-        Assert.Throws<RoomException>(() => RoomPlayback.Reorder(state, ids[1], 5));
+        Assert.Throws<RoomException>(() => RoomQueue.Remove(state, ids[0]));
+        Assert.Throws<RoomException>(() => RoomQueue.Reorder(state, ids[1], 5));
     }
 
     [Theory]

@@ -8,16 +8,17 @@ using MoodGrains.Testing;
 namespace MoodGrains.Server.Tests;
 
 /// <summary>A person using the rooms API of one silo.</summary>
-internal sealed class HttpRooms(HttpClient http, GuestSession session) : IDisposable
+public sealed class HttpRooms(HttpClient http, GuestSession session) : IDisposable
 {
     /// <summary>The server's JSON: web defaults with enums as strings.</summary>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     public GuestSession Session => session;
 
-    public static async Task<HttpRooms> SignInAsync(SiloProcess silo)
+    public static Task<HttpRooms> SignInAsync(SiloProcess silo) => SignInAsync(silo.CreateClient());
+
+    public static async Task<HttpRooms> SignInAsync(HttpClient http)
     {
-        var http = silo.CreateClient();
         var session = await GuestSession.CreateAsync(http);
         return new HttpRooms(session.Authorize(http), session);
     }

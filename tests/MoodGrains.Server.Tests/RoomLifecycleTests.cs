@@ -1,30 +1,21 @@
 using System.Net;
 using MoodGrains.Abstractions.Rooms;
-using MoodGrains.Testing;
 using Npgsql;
 
 namespace MoodGrains.Server.Tests;
 
-/// <summary>Room create / join / leave / host transfer through the HTTP API of a real silo on a real PostgreSQL.</summary>
-[Collection(ServersCollection.Name)]
-public sealed class RoomLifecycleTests(ServersFixture servers) : IAsyncLifetime
+/// <summary>
+/// Room create / join / leave / host transfer and their errors through the HTTP API, on the whole server in process
+/// (<see cref="WebServerFixture"/>) with a real PostgreSQL.
+/// </summary>
+[Collection(WebCollection.Name)]
+public sealed class RoomLifecycleTests(WebServerFixture web)
 {
-    private SiloProcess _silo = null!;
-    private string _database = null!;
-
-    public async Task InitializeAsync()
-    {
-        _database = await servers.Postgres.CreateDatabaseAsync("rooms");
-        _silo = await SiloProcess.StartAsync(_database, clusterId: "rooms");
-    }
-
-    public async Task DisposeAsync() => await _silo.DisposeAsync();
-
     [Fact]
     public async Task Host_creates_guest_joins_and_leaves_and_host_hands_over()
     {
-        using var host = await HttpRooms.SignInAsync(_silo);
-        using var guest = await HttpRooms.SignInAsync(_silo);
+        using var host = await web.SignInAsync();
+        using var guest = await web.SignInAsync();
 
         var created = await HttpRooms.ReadRoomAsync(await host.CreateAsync("Ann"));
         Assert.True(RoomCode.TryNormalize(created.Code, out _));
@@ -46,12 +37,12 @@ public sealed class RoomLifecycleTests(ServersFixture servers) : IAsyncLifetime
     [Fact]
     public async Task Rooms_and_their_members_are_recorded_in_the_rooms_and_users_tables()
     {
-        using var host = await HttpRooms.SignInAsync(_silo);
-        using var guest = await HttpRooms.SignInAsync(_silo);
+        using var host = await web.SignInAsync();
+        using var guest = await web.SignInAsync();
         var room = await HttpRooms.ReadRoomAsync(await host.CreateAsync("Ann"));
         await HttpRooms.ReadRoomAsync(await guest.JoinAsync(room.Code, "Bob"));
 
-        await using var connection = new NpgsqlConnection(_database);
+        await using var connection = new NpgsqlConnection(web.Database);
         await connection.OpenAsync();
         await using var rooms = new NpgsqlCommand("SELECT host_user_id, is_solo FROM rooms WHERE room_code = $1", connection);
         rooms.Parameters.AddWithValue(room.Code);
@@ -79,7 +70,7 @@ public sealed class RoomLifecycleTests(ServersFixture servers) : IAsyncLifetime
     [Fact]
     public async Task Unknown_and_malformed_codes_get_clear_errors()
     {
-        using var person = await HttpRooms.SignInAsync(_silo);
+        using var person = await web.SignInAsync();
 
         var unknown = await HttpRooms.ReadProblemAsync(await person.JoinAsync("ZZZZZZ", "Ann"));
         Assert.Equal((HttpStatusCode.NotFound, nameof(RoomError.RoomNotFound)), unknown);
@@ -91,7 +82,7 @@ public sealed class RoomLifecycleTests(ServersFixture servers) : IAsyncLifetime
     [Fact]
     public async Task Joining_twice_is_refused_and_changes_nothing()
     {
-        using var host = await HttpRooms.SignInAsync(_silo);
+        using var host = await web.SignInAsync();
         var room = await HttpRooms.ReadRoomAsync(await host.CreateAsync("Ann"));
 
         var again = await HttpRooms.ReadProblemAsync(await host.JoinAsync(room.Code, "Ann again"));
@@ -108,7 +99,7 @@ public sealed class RoomLifecycleTests(ServersFixture servers) : IAsyncLifetime
     [InlineData(null)]
     public async Task Empty_names_are_refused(string? name)
     {
-        using var person = await HttpRooms.SignInAsync(_silo);
+        using var person = await web.SignInAsync();
         var problem = await HttpRooms.ReadProblemAsync(await person.CreateAsync(name!));
         Assert.Equal((HttpStatusCode.BadRequest, nameof(RoomError.InvalidDisplayName)), problem);
     }
@@ -116,8 +107,8 @@ public sealed class RoomLifecycleTests(ServersFixture servers) : IAsyncLifetime
     [Fact]
     public async Task A_200_character_name_is_refused()
     {
-        using var host = await HttpRooms.SignInAsync(_silo);
-        using var guest = await HttpRooms.SignInAsync(_silo);
+        using var host = await web.SignInAsync();
+        using var guest = await web.SignInAsync();
         var room = await HttpRooms.ReadRoomAsync(await host.CreateAsync("Ann"));
 
         var problem = await HttpRooms.ReadProblemAsync(await guest.JoinAsync(room.Code, new string('x', 200)));
@@ -128,8 +119,8 @@ public sealed class RoomLifecycleTests(ServersFixture servers) : IAsyncLifetime
     [Fact]
     public async Task A_guest_cannot_transfer_hosting()
     {
-        using var host = await HttpRooms.SignInAsync(_silo);
-        using var guest = await HttpRooms.SignInAsync(_silo);
+        using var host = await web.SignInAsync();
+        using var guest = await web.SignInAsync();
         var room = await HttpRooms.ReadRoomAsync(await host.CreateAsync("Ann"));
         await HttpRooms.ReadRoomAsync(await guest.JoinAsync(room.Code, "Bob"));
 
@@ -141,7 +132,7 @@ public sealed class RoomLifecycleTests(ServersFixture servers) : IAsyncLifetime
     [Fact]
     public async Task Hosting_goes_only_to_members()
     {
-        using var host = await HttpRooms.SignInAsync(_silo);
+        using var host = await web.SignInAsync();
         var room = await HttpRooms.ReadRoomAsync(await host.CreateAsync("Ann"));
 
         var problem = await HttpRooms.ReadProblemAsync(await host.TransferHostAsync(room.Code, "u-not-a-member"));
@@ -151,7 +142,7 @@ public sealed class RoomLifecycleTests(ServersFixture servers) : IAsyncLifetime
     [Fact]
     public async Task Requests_without_a_valid_session_are_rejected()
     {
-        using var anonymous = _silo.CreateClient();
+        using var anonymous = web.Factory.CreateClient();
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/rooms/ABCDEF")).StatusCode);
 
         anonymous.DefaultRequestHeaders.Authorization = new("Bearer", "u123.99999999999.forged");

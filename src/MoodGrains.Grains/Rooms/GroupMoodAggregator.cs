@@ -43,4 +43,26 @@ public static class GroupMoodAggregator
         var confidence = weighted.Max(m => m.Weight);
         return new GroupMood(scores, point, confidence, disagreement, weighted, now);
     }
+
+    public const int TimelineLength = 150;
+    public static readonly TimeSpan TimelineInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The room's mood now as a timeline sample, kept in <paramref name="timeline"/> when the last kept one is at least
+    /// <see cref="TimelineInterval"/> old; the newest <see cref="TimelineLength"/> are kept.
+    /// </summary>
+    public static MoodSample Sample(GroupMood mood, List<MoodSample> timeline, DateTimeOffset now)
+    {
+        var sample = new MoodSample(now, mood.Point, mood.Confidence, mood.Dominant);
+        if (timeline.Count == 0 || now - timeline[^1].At >= TimelineInterval)
+        {
+            timeline.Add(sample);
+            if (timeline.Count > TimelineLength)
+            {
+                timeline.RemoveRange(0, timeline.Count - TimelineLength);
+            }
+        }
+
+        return sample;
+    }
 }

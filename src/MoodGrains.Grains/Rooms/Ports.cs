@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using MoodGrains.Abstractions.Mood;
 using MoodGrains.Abstractions.Rooms;
 
@@ -72,4 +73,60 @@ public sealed record RoomPlaybackTarget(string RoomCode, NowPlaying? NowPlaying,
 public interface IRoomPlaybackOutput
 {
     void Publish(RoomPlaybackTarget target);
+}
+
+/// <summary>
+/// Everything a room reaches outside the cluster, in one bundle so the grain's constructor stays short, with the rule
+/// for their outages: a recommender or listening-log failure is logged and the room carries on. The host registers
+/// the ports and this bundle; tests pass in-memory ports.
+/// </summary>
+public sealed partial class RoomPorts(
+    IRoomNotifier notifier,
+    IRoomRecommender recommender,
+    ITrackCatalog catalog,
+    IListeningLog listeningLog,
+    IRoomDirectory directory,
+    IRoomPlaybackOutput playbackOutput,
+    ILogger<RoomPorts> logger)
+{
+    public IRoomNotifier Notifier => notifier;
+
+    public ITrackCatalog Catalog => catalog;
+
+    public IRoomDirectory Directory => directory;
+
+    public IRoomPlaybackOutput PlaybackOutput => playbackOutput;
+
+    /// <summary>The recommender's picks, or null when it failed: an outage leaves the queue short, not the room broken; the next change tries again.</summary>
+    public async Task<RoomRecommendation?> TryRecommendAsync(RoomRecommendationRequest request)
+    {
+        try
+        {
+            return await recommender.RecommendAsync(request, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            LogRefillFailed(e, request.RoomCode);
+            return null;
+        }
+    }
+
+    /// <summary>Writes one play to the history; losing it must not stop the music, so a failure is logged loudly instead.</summary>
+    public async Task TryRecordAsync(IReadOnlyList<ListeningRecord> records, string roomCode, long trackId)
+    {
+        try
+        {
+            await listeningLog.RecordAsync(records, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            LogListeningLogFailed(e, roomCode, trackId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Room {RoomCode} could not record the play of track {TrackId}")]
+    private partial void LogListeningLogFailed(Exception exception, string roomCode, long trackId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {RoomCode} could not refill its queue")]
+    private partial void LogRefillFailed(Exception exception, string roomCode);
 }

@@ -1,9 +1,10 @@
+using MoodGrains.Abstractions.Mood;
 using MoodGrains.Abstractions.Rooms;
 
 namespace MoodGrains.Grains.Rooms;
 
 /// <summary>
-/// The room's queue and playhead rules, as plain state changes on <see cref="RoomState"/> at a given server time,
+/// The room's playhead rules (play, pause, seek, advance, votes and ratings on the current entry), as plain state changes on <see cref="RoomState"/> at a given server time,
 /// so they can be tested without a cluster. Authorization is the grain's job; this only knows what is valid.
 /// </summary>
 public static class RoomPlayback
@@ -12,9 +13,6 @@ public static class RoomPlayback
 
     /// <summary>Votes needed to skip: a majority of the members present (1 in a room of one or two).</summary>
     public static int SkipVotesNeeded(int members) => Math.Max(1, (int)Math.Ceiling(members / 2.0));
-
-    public static QueueEntry NewEntry(RoomState state, TrackInfo track, string reason, string? userId, string addedBy, DateTimeOffset now) =>
-        new($"e{++state.NextEntryNumber}", track, reason, userId, addedBy, now);
 
     /// <summary>Starts or resumes. With nothing loaded, starts the head of the queue; returns false if there is nothing to play.</summary>
     public static bool Play(RoomState state, DateTimeOffset now)
@@ -70,32 +68,6 @@ public static class RoomPlayback
     public static bool HasEnded(RoomState state, DateTimeOffset now) =>
         state.NowPlaying is { EndsAtServerMs: { } end } && now.ToUnixTimeMilliseconds() >= end;
 
-    public static void Reorder(RoomState state, string entryId, int newIndex)
-    {
-        var index = state.Queue.FindIndex(e => e.EntryId == entryId);
-        if (index < 0)
-        {
-            throw new RoomException(RoomError.InvalidArgument, "That track is no longer in the queue.");
-        }
-
-        if (newIndex < 0 || newIndex >= state.Queue.Count)
-        {
-            throw new RoomException(RoomError.InvalidArgument, $"Queue positions run from 0 to {state.Queue.Count - 1}.");
-        }
-
-        var entry = state.Queue[index];
-        state.Queue.RemoveAt(index);
-        state.Queue.Insert(newIndex, entry);
-    }
-
-    public static void Remove(RoomState state, string entryId)
-    {
-        if (state.Queue.RemoveAll(e => e.EntryId == entryId) == 0)
-        {
-            throw new RoomException(RoomError.InvalidArgument, "That track is no longer in the queue.");
-        }
-    }
-
     /// <summary>Records a member's skip vote; returns true when the votes reach the threshold.</summary>
     public static bool VoteSkip(RoomState state, string userId)
     {
@@ -121,6 +93,14 @@ public static class RoomPlayback
         : finished.Dislikes.Contains(userId) ? TrackOutcome.Disliked
         : skipped ? TrackOutcome.Skipped
         : TrackOutcome.Completed;
+
+    /// <summary>The listening-log rows for a finished entry: one per member present, with their mood at the end.</summary>
+    public static IReadOnlyList<ListeningRecord> PlayRecords(
+        RoomState state, string code, NowPlaying finished, DateTimeOffset startedAt, DateTimeOffset endedAt, bool skipped, Func<string, MoodSnapshot> moodOf) =>
+        state.Members
+            .Select(m => new ListeningRecord(
+                m.UserId, finished.Entry.Track.TrackId, code, startedAt, endedAt, OutcomeFor(finished, m.UserId, skipped), moodOf(m.UserId)))
+            .ToList();
 
     private static bool StartNext(RoomState state, DateTimeOffset now)
     {

@@ -60,4 +60,18 @@ public sealed class RoomState
     /// <summary>Members who play the room on their own Spotify device.</summary>
     [Id(16)]
     public List<SpotifyListener> SpotifyListeners { get; set; } = [];
+
+    /// <summary>What members see of the room (the group mood is the grain's, kept in memory only).</summary>
+    public RoomSnapshot ToSnapshot(string code, GroupMood mood, long serverMs) => new(code, HostUserId, Members.ToArray(), IsSolo, CreatedAt, Version)
+    {
+        Queue = Queue.ToArray(),
+        NowPlaying = NowPlaying,
+        Policy = Policy,
+        QueueLocked = QueueLocked,
+        GuestControls = GuestControls,
+        Mood = mood,
+        Timeline = Timeline.ToArray(),
+        ServerMs = serverMs,
+        SpotifyListeners = SpotifyListeners.Select(l => l.UserId).ToArray(),
+    };
 }

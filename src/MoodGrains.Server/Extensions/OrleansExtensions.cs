@@ -39,6 +39,7 @@ internal static class OrleansExtensions
         builder.Services.AddSingleton<IRoomPlaybackOutput>(sp => sp.GetRequiredService<SpotifyRoomPlayer>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SpotifyRoomPlayer>());
         builder.Services.AddSingleton<SpotifyListeningCheck>();
+        builder.Services.AddSingleton<RoomPorts>();
 
         // Orleans' own options are filled from ours when they are first read, so they see the validated values.
         builder.UseOrleans(orleans =>

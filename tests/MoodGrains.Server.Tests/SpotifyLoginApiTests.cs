@@ -11,22 +11,23 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MoodGrains.Music.Spotify;
-using MoodGrains.Music.Tests.Catalog;
+using MoodGrains.Music.Tests.Spotify;
+using MoodGrains.Storage;
 using MoodGrains.Server.Apis;
 using MoodGrains.Server.Extensions;
 using MoodGrains.Server.Options;
 using MoodGrains.Testing;
 
-namespace MoodGrains.Music.Tests.Spotify;
+namespace MoodGrains.Server.Tests;
 
 /// <summary>
 /// The login round trip over HTTP: the server's own <c>AddMusic</c> and <c>MapSpotifyApi</c> on a real Kestrel port,
 /// PostgreSQL for the encrypted token store, scripted fakes for Spotify's accounts service and API.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class SpotifyLoginApiTests(PostgresFixture postgres)
+[Collection(ServersCollection.Name)]
+public sealed class SpotifyLoginApiTests(ServersFixture servers)
 {
-    private readonly PostgresFixture _postgres = postgres;
+    private readonly ServersFixture _postgres = servers;
 
     [Fact]
     public async Task Login_callback_and_status_complete_the_PKCE_round_trip_and_keep_tokens_on_the_server()
@@ -124,10 +125,10 @@ public sealed class SpotifyLoginApiTests(PostgresFixture postgres)
     {
         public IServiceProvider Services => app.Services;
 
-        public static async Task<TestHost> StartAsync(PostgresFixture postgres, string? clientId, ScriptedHandler accounts, ScriptedHandler api)
+        public static async Task<TestHost> StartAsync(ServersFixture servers, string? clientId, ScriptedHandler accounts, ScriptedHandler api)
         {
-            await using var db = await postgres.CreateDatabaseAsync();
-            var connectionString = db.DataSource.ConnectionString;
+            var connectionString = await servers.Postgres.CreateDatabaseAsync("spotify_login");
+            await DatabaseMigrator.MigrateAsync(connectionString);
             var port = FreePort.Next();
             var builder = WebApplication.CreateBuilder();
             builder.WebHost.UseUrls($"http://127.0.0.1:{port}");

@@ -1,42 +1,16 @@
-using MoodGrains.Storage;
 using MoodGrains.Storage.Listening;
-using MoodGrains.Testing;
 using Npgsql;
 
-namespace MoodGrains.Recommendations.Tests;
+namespace MoodGrains.Storage.Tests;
 
-/// <summary>One private PostgreSQL cluster shared by every test in this assembly that needs one; each test creates its own database.</summary>
-[CollectionDefinition(Name)]
-public sealed class PostgresCollection : ICollectionFixture<PostgresFixture>
-{
-    public const string Name = "postgres";
-}
-
-public sealed class PostgresFixture : IAsyncLifetime
-{
-    public PostgresServer Server { get; private set; } = null!;
-
-    public async Task InitializeAsync() => Server = await PostgresServer.StartAsync();
-
-    public async Task DisposeAsync() => await Server.DisposeAsync();
-
-    /// <summary>A fresh database with the application schema applied by the production migrator.</summary>
-    public async Task<NpgsqlDataSource> CreateSchemaAsync()
-    {
-        var connectionString = await Server.CreateDatabaseAsync("recs");
-        await DatabaseMigrator.MigrateAsync(connectionString);
-        var dataSource = NpgsqlDataSource.Create(connectionString);
-        return dataSource;
-    }
-}
-
+/// <summary>The listening-event repository on a real PostgreSQL with the production schema.</summary>
 [Collection(PostgresCollection.Name)]
 public sealed class ListeningEventRepositoryTests(PostgresFixture postgres)
 {
     [Fact]
     public async Task Appended_events_read_back_identically_in_batches()
     {
-        await using var dataSource = await postgres.CreateSchemaAsync();
+        await using var dataSource = await CreateSchemaAsync();
         var tracks = await InsertTracksAsync(dataSource, 3);
         var start = new DateTimeOffset(2026, 11, 1, 20, 0, 0, TimeSpan.FromHours(1));
         var events = Enumerable.Range(0, 25).Select(n => new ListeningEvent(
@@ -90,7 +64,7 @@ public sealed class ListeningEventRepositoryTests(PostgresFixture postgres)
     [Fact]
     public async Task Tracks_read_back_with_missing_features_as_null()
     {
-        await using var dataSource = await postgres.CreateSchemaAsync();
+        await using var dataSource = await CreateSchemaAsync();
         var ids = await InsertTracksAsync(dataSource, 2);
         await using (var update = dataSource.CreateCommand("UPDATE tracks SET valence = 0.8, tempo = 128 WHERE track_id = $1"))
         {
@@ -115,9 +89,16 @@ public sealed class ListeningEventRepositoryTests(PostgresFixture postgres)
     [Fact]
     public async Task Append_rejects_events_without_seven_emotions()
     {
-        await using var dataSource = await postgres.CreateSchemaAsync();
+        await using var dataSource = await CreateSchemaAsync();
         var bad = new ListeningEvent(0, "u", 1, null, DateTimeOffset.UtcNow, null, "completed", [1f], 0, 0, 0);
         await Assert.ThrowsAsync<ArgumentException>(() => new ListeningEventRepository(dataSource).AppendAsync([bad]));
+    }
+
+    private async Task<NpgsqlDataSource> CreateSchemaAsync()
+    {
+        var connectionString = await postgres.Server.CreateDatabaseAsync("listening");
+        await DatabaseMigrator.MigrateAsync(connectionString);
+        return NpgsqlDataSource.Create(connectionString);
     }
 
     private static async Task<long[]> InsertTracksAsync(NpgsqlDataSource dataSource, int count)

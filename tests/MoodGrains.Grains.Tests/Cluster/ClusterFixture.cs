@@ -1,0 +1,60 @@
+using Microsoft.Extensions.DependencyInjection;
+using MoodGrains.Abstractions.Rooms;
+using MoodGrains.Abstractions.Users;
+using MoodGrains.Grains.Rooms;
+using MoodGrains.Grains.Users;
+using Orleans.TestingHost;
+
+namespace MoodGrains.Grains.Tests.Cluster;
+
+/// <summary>
+/// One in-process Orleans cluster for every grain test in the assembly: memory grain storage and reminders, the
+/// room ports in memory. Starting it takes about a second; tests keep apart by using their own room codes and users.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public InMemoryPorts Ports { get; } = new();
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public IGrainFactory Grains => Cluster.Client;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.UseSystemTextJsonGrainStorageSerializer();
+            silo.AddMemoryGrainStorage("rooms");
+            silo.AddMemoryGrainStorage("users");
+            silo.UseInMemoryReminderService();
+            silo.Services.AddSingleton<IRoomNotifier>(Ports);
+            silo.Services.AddSingleton<IRoomRecommender>(Ports);
+            silo.Services.AddSingleton<ITrackCatalog>(Ports);
+            silo.Services.AddSingleton<IListeningLog>(Ports);
+            silo.Services.AddSingleton<IRoomDirectory>(Ports);
+            silo.Services.AddSingleton<IRoomPlaybackOutput>(Ports);
+            silo.Services.AddSingleton<RoomPorts>();
+            silo.Services.AddSingleton(TimeProvider.System);
+            silo.Services.AddOptions<MoodOptions>();
+        });
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    public IRoomGrain Room(string code) => Grains.GetGrain<IRoomGrain>(code);
+
+    public IUserGrain User(string userId) => Grains.GetGrain<IUserGrain>(userId);
+
+    public static string NewRoomCode() => RoomCode.NewCode();
+
+    public static string NewUserId() => "u" + Guid.NewGuid().ToString("N")[..12];
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}
