@@ -1,5 +1,5 @@
 using System.Text.Json;
-using MoodGrains.Abstractions.Mood;
+using MoodGrains.Mood;
 using MoodGrains.Cli.Commands;
 using MoodGrains.Testing;
 using MoodGrains.Vision.Classification;

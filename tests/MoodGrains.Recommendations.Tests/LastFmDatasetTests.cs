@@ -1,5 +1,5 @@
 using MoodGrains.Recommendations.Collaborative;
-using MoodGrains.Recommendations.Evaluation;
+using MoodGrains.Training.Recommendations;
 using MoodGrains.Recommendations.Mood;
 using MoodGrains.Testing;
 

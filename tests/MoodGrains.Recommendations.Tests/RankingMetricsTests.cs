@@ -1,4 +1,4 @@
-using MoodGrains.Recommendations.Evaluation;
+using MoodGrains.Training.Recommendations;
 
 namespace MoodGrains.Recommendations.Tests;
 

@@ -1,4 +1,5 @@
-using MoodGrains.Abstractions.Mood;
+using MoodGrains.Training.Vision;
+using MoodGrains.Mood;
 using MoodGrains.Testing;
 using MoodGrains.Vision.Classification;
 using OpenCvSharp;

@@ -1,3 +1,4 @@
+using MoodGrains.Training.Vision;
 using MoodGrains.Vision.Classification;
 
 namespace MoodGrains.Vision.Tests;

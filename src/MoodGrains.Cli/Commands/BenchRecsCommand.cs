@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using MoodGrains.Abstractions.Mood;
-using MoodGrains.Recommendations.Evaluation;
+using MoodGrains.Mood;
+using MoodGrains.Training.Recommendations;
 using MoodGrains.Recommendations.Hybrid;
 using MoodGrains.Recommendations.Serving;
 

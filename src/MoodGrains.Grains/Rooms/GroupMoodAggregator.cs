@@ -1,4 +1,5 @@
 using MoodGrains.Abstractions.Mood;
+using MoodGrains.Mood;
 using MoodGrains.Abstractions.Rooms;
 
 namespace MoodGrains.Grains.Rooms;

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using MoodGrains.Abstractions.Mood;
+using MoodGrains.Mood;
 using MoodGrains.Abstractions.Rooms;
 using MoodGrains.Abstractions.Users;
 using MoodGrains.Server.Identity;

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using MoodGrains.Abstractions.Mood;
+using MoodGrains.Mood;
 using MoodGrains.Abstractions.Users;
 using MoodGrains.Vision;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using MoodGrains.Recommendations.Collaborative;
 
-namespace MoodGrains.Recommendations.Evaluation;
+namespace MoodGrains.Training.Recommendations;
 
 public sealed record ModelScore(string Name, RankingResult Test, double TrainSeconds, string Parameters);
 

@@ -1,7 +1,8 @@
 using MoodGrains.Recommendations.Collaborative;
 using MoodGrains.Recommendations.Mood;
+using MoodGrains.Recommendations;
 
-namespace MoodGrains.Recommendations.Evaluation;
+namespace MoodGrains.Training.Recommendations;
 
 public sealed record MoodHitRates(int Cases, double MoodBlind, double MoodAware);
 

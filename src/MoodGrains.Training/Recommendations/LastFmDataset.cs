@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using MoodGrains.Recommendations.Collaborative;
 
-namespace MoodGrains.Recommendations.Evaluation;
+namespace MoodGrains.Training.Recommendations;
 
 /// <summary>
 /// HetRec 2011 Last.fm-2k: user_artists.dat (user, artist, play count) plus the users' free-text artist tags.

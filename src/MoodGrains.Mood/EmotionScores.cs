@@ -1,8 +1,7 @@
-namespace MoodGrains.Abstractions.Mood;
+namespace MoodGrains.Mood;
 
 /// <summary>A probability for each of the seven emotions, in <see cref="Emotion"/> order; sums to 1 (within rounding).</summary>
-[GenerateSerializer, Immutable, Alias("moodgrains.EmotionScores")]
-public sealed record EmotionScores([property: Id(0)] float[] Probabilities)
+public sealed record EmotionScores(float[] Probabilities)
 {
     /// <summary>The uninformative reading: every emotion equally likely.</summary>
     public static EmotionScores Uniform { get; } = new(Enumerable.Repeat(1f / Emotions.Count, Emotions.Count).ToArray());

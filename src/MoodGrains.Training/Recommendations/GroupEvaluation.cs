@@ -1,11 +1,11 @@
 using System.Globalization;
-using MoodGrains.Abstractions.Mood;
+using MoodGrains.Mood;
 using MoodGrains.Recommendations.Collaborative;
 using MoodGrains.Recommendations.Content;
 using MoodGrains.Recommendations.Hybrid;
 using MoodGrains.Recommendations.Serving;
 
-namespace MoodGrains.Recommendations.Evaluation;
+namespace MoodGrains.Training.Recommendations;
 
 public sealed record GroupRuleResult(GroupAggregation Rule, double MeanMemberNdcg, double WorstMemberNdcg, double MeanMemberHit, double WorstMemberHit);
 

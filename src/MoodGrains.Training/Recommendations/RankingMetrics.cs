@@ -1,4 +1,4 @@
-namespace MoodGrains.Recommendations.Evaluation;
+namespace MoodGrains.Training.Recommendations;
 
 /// <summary>Top-k ranking metrics with binary relevance, as used in implicit-feedback evaluation.</summary>
 public static class RankingMetrics

@@ -1,8 +1,7 @@
-namespace MoodGrains.Abstractions.Mood;
+namespace MoodGrains.Mood;
 
 /// <summary>A point in Russell's circumplex: valence (unpleasant -1 .. pleasant +1) and arousal (calm -1 .. excited +1).</summary>
-[GenerateSerializer, Immutable, Alias("moodgrains.MoodPoint")]
-public readonly record struct MoodPoint([property: Id(0)] float Valence, [property: Id(1)] float Arousal)
+public readonly record struct MoodPoint(float Valence, float Arousal)
 {
     public float DistanceTo(MoodPoint other) => MathF.Sqrt(((Valence - other.Valence) * (Valence - other.Valence)) + ((Arousal - other.Arousal) * (Arousal - other.Arousal)));
 }

@@ -1,8 +1,8 @@
-using MoodGrains.Abstractions.Mood;
+using MoodGrains.Mood;
 using MoodGrains.Recommendations.Content;
 using MoodGrains.Recommendations.Serving;
 
-namespace MoodGrains.Recommendations.Evaluation;
+namespace MoodGrains.Training.Recommendations;
 
 /// <summary>
 /// A seeded catalogue and play log at production scale for latency benchmarks: Zipf-like track popularity,

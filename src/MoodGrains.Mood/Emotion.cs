@@ -1,4 +1,4 @@
-namespace MoodGrains.Abstractions.Mood;
+namespace MoodGrains.Mood;
 
 /// <summary>The seven FER-2013 emotions, in the dataset's own label order (0..6); every model output is mapped to it.</summary>
 public enum Emotion

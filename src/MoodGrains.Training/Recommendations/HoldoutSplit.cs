@@ -1,6 +1,6 @@
 using MoodGrains.Recommendations.Collaborative;
 
-namespace MoodGrains.Recommendations.Evaluation;
+namespace MoodGrains.Training.Recommendations;
 
 /// <summary>A train matrix plus, per user, the held-out items to find.</summary>
 public sealed record HoldoutSplit(InteractionMatrix Train, IReadOnlyList<HashSet<int>> Test)

@@ -1,6 +1,7 @@
-using MoodGrains.Abstractions.Mood;
+using MoodGrains.Mood;
+using MoodGrains.Vision.Classification;
 
-namespace MoodGrains.Vision.Classification;
+namespace MoodGrains.Training.Vision;
 
 /// <summary>Fits the ensemble's multinomial logistic regression: full-batch gradient descent with Adam and an L2 penalty.</summary>
 public static class SoftmaxRegression

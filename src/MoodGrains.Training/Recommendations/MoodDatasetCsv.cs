@@ -1,7 +1,8 @@
 using System.Globalization;
+using MoodGrains.Recommendations.Content;
 using MoodGrains.Recommendations.Mood;
 
-namespace MoodGrains.Recommendations.Content;
+namespace MoodGrains.Training.Recommendations;
 
 /// <summary>One labelled row of the Spotify mood dataset (data_moods.csv).</summary>
 public sealed record LabelledTrack(string Name, string Artist, TrackFeatures Features, MoodLabel Label);

@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
+using MoodGrains.Recommendations.Collaborative;
 
-namespace MoodGrains.Recommendations.Collaborative;
+namespace MoodGrains.Training.Recommendations;
 
 /// <summary>
 /// A weighted sum of several models' per-user standardised scores (z-scores), so models on different scales

@@ -1,6 +1,7 @@
 using MoodGrains.Recommendations.Collaborative;
+using MoodGrains.Recommendations;
 
-namespace MoodGrains.Recommendations.Evaluation;
+namespace MoodGrains.Training.Recommendations;
 
 public sealed record RankingResult(double Precision, double Recall, double Ndcg, double Map, double Coverage, int Users);
 

@@ -1,7 +1,8 @@
 using System.Numerics.Tensors;
-using MoodGrains.Abstractions.Mood;
+using MoodGrains.Mood;
+using MoodGrains.Vision.Classification;
 
-namespace MoodGrains.Vision.Classification;
+namespace MoodGrains.Training.Vision;
 
 /// <summary>
 /// Fits an <see cref="EmotionHead"/>: standardise the features, then a multinomial logistic regression by full-batch
