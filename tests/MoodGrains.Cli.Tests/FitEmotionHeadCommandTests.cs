@@ -1,6 +1,6 @@
 using System.Text.Json;
-using MoodGrains.Mood;
 using MoodGrains.Cli.Commands;
+using MoodGrains.Mood;
 using MoodGrains.Testing;
 using MoodGrains.Vision.Classification;
 using OpenCvSharp;

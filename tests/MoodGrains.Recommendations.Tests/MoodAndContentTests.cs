@@ -1,8 +1,8 @@
-using MoodGrains.Training.Recommendations;
 using MoodGrains.Mood;
 using MoodGrains.Recommendations.Content;
 using MoodGrains.Recommendations.Mood;
 using MoodGrains.Testing;
+using MoodGrains.Training.Recommendations;
 
 namespace MoodGrains.Recommendations.Tests;
 

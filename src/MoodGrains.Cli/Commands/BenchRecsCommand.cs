@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using MoodGrains.Mood;
-using MoodGrains.Training.Recommendations;
 using MoodGrains.Recommendations.Hybrid;
 using MoodGrains.Recommendations.Serving;
+using MoodGrains.Training.Recommendations;
 
 namespace MoodGrains.Cli.Commands;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 using MoodGrains.Mood;
-using MoodGrains.Vision;
 using MoodGrains.Training.Vision;
+using MoodGrains.Vision;
 using MoodGrains.Vision.Classification;
 
 namespace MoodGrains.Cli.Commands;

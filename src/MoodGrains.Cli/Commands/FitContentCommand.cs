@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using MoodGrains.Training.Recommendations;
 using MoodGrains.Recommendations.Content;
+using MoodGrains.Training.Recommendations;
 
 namespace MoodGrains.Cli.Commands;
 

@@ -1,5 +1,5 @@
-using MoodGrains.Mood;
 using MoodGrains.Abstractions.Rooms;
+using MoodGrains.Mood;
 
 namespace MoodGrains.Grains.Rooms;
 

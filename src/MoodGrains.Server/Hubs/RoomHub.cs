@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using MoodGrains.Abstractions.Mood;
-using MoodGrains.Mood;
 using MoodGrains.Abstractions.Rooms;
 using MoodGrains.Abstractions.Users;
+using MoodGrains.Mood;
 using MoodGrains.Server.Identity;
 using MoodGrains.Server.Rooms;
 using MoodGrains.Server.Vision;

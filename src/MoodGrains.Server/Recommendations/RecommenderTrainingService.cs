@@ -1,10 +1,10 @@
+using Microsoft.Extensions.Options;
 using MoodGrains.Mood;
 using MoodGrains.Recommendations.Collaborative;
 using MoodGrains.Recommendations.Content;
 using MoodGrains.Recommendations.Hybrid;
 using MoodGrains.Recommendations.Serving;
 using MoodGrains.Storage.Listening;
-using Microsoft.Extensions.Options;
 
 namespace MoodGrains.Server.Recommendations;
 

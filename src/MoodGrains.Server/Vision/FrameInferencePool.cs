@@ -1,8 +1,8 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using MoodGrains.Abstractions.Mood;
-using MoodGrains.Mood;
 using MoodGrains.Abstractions.Users;
+using MoodGrains.Mood;
 using MoodGrains.Vision;
 
 namespace MoodGrains.Server.Vision;

@@ -1,6 +1,6 @@
+using MoodGrains.Recommendations;
 using MoodGrains.Recommendations.Collaborative;
 using MoodGrains.Recommendations.Mood;
-using MoodGrains.Recommendations;
 
 namespace MoodGrains.Training.Recommendations;
 

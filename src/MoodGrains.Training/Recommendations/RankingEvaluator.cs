@@ -1,5 +1,5 @@
-using MoodGrains.Recommendations.Collaborative;
 using MoodGrains.Recommendations;
+using MoodGrains.Recommendations.Collaborative;
 
 namespace MoodGrains.Training.Recommendations;
 

@@ -1,7 +1,7 @@
 using MoodGrains.Training.Vision;
 using MoodGrains.Vision.Classification;
 
-namespace MoodGrains.Vision.Tests;
+namespace MoodGrains.Training.Tests;
 
 public sealed class EnsembleFittingTests
 {

@@ -1,9 +1,9 @@
 using MoodGrains.Recommendations.Collaborative;
-using MoodGrains.Training.Recommendations;
 using MoodGrains.Recommendations.Mood;
 using MoodGrains.Testing;
+using MoodGrains.Training.Recommendations;
 
-namespace MoodGrains.Recommendations.Tests;
+namespace MoodGrains.Training.Tests;
 
 public sealed class LastFmDatasetTests
 {

@@ -1,6 +1,6 @@
 using MoodGrains.Training.Recommendations;
 
-namespace MoodGrains.Recommendations.Tests;
+namespace MoodGrains.Training.Tests;
 
 public sealed class RankingMetricsTests
 {
@@ -41,13 +41,5 @@ public sealed class RankingMetricsTests
     {
         Assert.Equal(0.0, RankingMetrics.HitAt(1, Ranked, Relevant));
         Assert.Equal(1.0, RankingMetrics.HitAt(2, Ranked, Relevant));
-    }
-
-    [Fact]
-    public void TopK_returns_the_best_indices_in_order_and_skips_excluded()
-    {
-        float[] scores = [0.1f, 5f, float.NegativeInfinity, 3f, 4f, float.NaN, 2f];
-        Assert.Equal([1, 4, 3], TopK.Select(scores, 3));
-        Assert.Equal([1, 4, 3, 6, 0], TopK.Select(scores, 10));
     }
 }
