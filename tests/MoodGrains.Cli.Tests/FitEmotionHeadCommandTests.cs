@@ -1,7 +1,7 @@
 using System.Text.Json;
 using MoodGrains.Cli.Commands;
+using MoodGrains.Hosting.Local;
 using MoodGrains.Mood;
-using MoodGrains.Testing;
 using MoodGrains.Vision.Classification;
 using OpenCvSharp;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using MoodGrains.Abstractions.Rooms;
-using MoodGrains.Testing;
+using MoodGrains.Hosting.Local;
 using Npgsql;
 
 namespace MoodGrains.Server.Tests;

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using MoodGrains.Abstractions.Rooms;
-using MoodGrains.Testing;
+using MoodGrains.Hosting.Local;
 using Npgsql;
 
 namespace MoodGrains.Server.Tests;
@@ -165,7 +165,7 @@ public sealed class RoomPlaybackTests(ServersFixture servers) : IAsyncLifetime
 
         await host.Hub.InvokeAsync<object>("SetManualMood", "happy");
         var update = await guest.NextMoodAsync(m => m.Mood.Members.Any(x => x.UserId == host.Session.UserId));
-        Assert.Equal(Abstractions.Mood.Emotion.Happy, update.Mood.Dominant);
+        Assert.Equal(Mood.Emotion.Happy, update.Mood.Dominant);
         Assert.True(update.Mood.Point.Valence > 0.5f);
 
         var error = await Assert.ThrowsAsync<HubException>(() => host.Hub.InvokeAsync<object>("SetManualMood", "ecstatic"));

@@ -10,12 +10,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MoodGrains.Hosting.Local;
 using MoodGrains.Music.Spotify;
 using MoodGrains.Music.Tests.Catalog;
 using MoodGrains.Server.Apis;
 using MoodGrains.Server.Extensions;
 using MoodGrains.Server.Options;
-using MoodGrains.Testing;
 
 namespace MoodGrains.Music.Tests.Spotify;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text;
 
-namespace MoodGrains.Testing;
+namespace MoodGrains.Hosting.Local;
 
 /// <summary>
 /// A MoodGrains server (web host + silo) running as a separate OS process, so tests can form real multi-silo

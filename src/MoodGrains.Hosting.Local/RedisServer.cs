@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace MoodGrains.Testing;
+namespace MoodGrains.Hosting.Local;
 
 /// <summary>A private, non-persistent redis-server on a free loopback port, for one test run.</summary>
 public sealed class RedisServer : IAsyncDisposable

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace MoodGrains.Testing;
+namespace MoodGrains.Hosting.Local;
 
 /// <summary>
 /// A private PostgreSQL cluster started for one test run on a free loopback port and removed afterwards.

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace MoodGrains.Testing;
+namespace MoodGrains.Hosting.Local;
 
 /// <summary>Runs a command to its end for a test fixture, failing with its output when it exits non-zero.</summary>
 public static class Shell

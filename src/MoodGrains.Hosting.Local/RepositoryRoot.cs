@@ -1,4 +1,4 @@
-namespace MoodGrains.Testing;
+namespace MoodGrains.Hosting.Local;
 
 public static class RepositoryRoot
 {

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace MoodGrains.Testing;
+namespace MoodGrains.Hosting.Local;
 
 /// <summary>
 /// Hands out loopback TCP ports for test servers to listen on. A port the kernel picks for port 0 comes from the
