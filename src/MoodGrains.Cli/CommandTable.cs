@@ -16,6 +16,7 @@ internal static class CommandTable
         new FitContentCommand(),
         new EvalFerCommand(),
         new FitEmotionHeadCommand(),
+        new FitEmotionEnsembleCommand(),
         new BenchVisionCommand(),
         new LoadCommand(),
         new LibraryMakeDemoCommand(),

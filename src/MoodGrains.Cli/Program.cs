@@ -19,7 +19,7 @@ if (match is null)
     Console.Error.WriteLine("commands:");
     foreach (var command in CommandTable.Commands.OrderBy(c => string.Join(' ', c.Path), StringComparer.Ordinal))
     {
-        Console.Error.WriteLine($"  {string.Join(' ', command.Path),-18} {command.Summary}");
+        Console.Error.WriteLine($"  {string.Join(' ', command.Path),-20} {command.Summary}");
     }
 
     return 2;

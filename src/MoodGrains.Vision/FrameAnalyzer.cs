@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using MoodGrains.Abstractions.Mood;
+using MoodGrains.Mood;
 using MoodGrains.Vision.Classification;
 using MoodGrains.Vision.Detection;
 using MoodGrains.Vision.Imaging;

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using MoodGrains.Abstractions.Mood;
 using MoodGrains.Cli.Commands;
-using MoodGrains.Testing;
+using MoodGrains.Hosting.Local;
+using MoodGrains.Mood;
 using MoodGrains.Vision.Classification;
 using OpenCvSharp;
 

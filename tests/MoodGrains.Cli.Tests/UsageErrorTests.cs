@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MoodGrains.Hosting.Local;
 
 namespace MoodGrains.Cli.Tests;
 
@@ -57,7 +58,7 @@ public sealed class UsageErrorTests
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = MoodGrains.Testing.RepositoryRoot.Path,
+            WorkingDirectory = RepositoryRoot.Path,
         };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "moodgrains.dll"));
         foreach (var word in args.Split(' '))

@@ -1,5 +1,5 @@
 using Microsoft.Playwright;
-using MoodGrains.Testing;
+using MoodGrains.Hosting.Local;
 
 namespace MoodGrains.EndToEnd.Tests;
 

@@ -1,5 +1,5 @@
 using Microsoft.Playwright;
-using MoodGrains.Testing;
+using MoodGrains.Hosting.Local;
 using Xunit.Abstractions;
 
 namespace MoodGrains.EndToEnd.Tests;

@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using MoodGrains.Hosting.Local;
 using MoodGrains.Testing;
 using Xunit.Abstractions;
 

@@ -1,4 +1,4 @@
-using MoodGrains.Testing;
+using MoodGrains.Hosting.Local;
 
 namespace MoodGrains.EndToEnd.Tests;
 

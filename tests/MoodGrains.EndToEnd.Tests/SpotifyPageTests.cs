@@ -1,5 +1,6 @@
 using System.Web;
 using Microsoft.Playwright;
+using MoodGrains.Hosting.Local;
 using MoodGrains.Testing;
 using Xunit.Abstractions;
 

@@ -1,6 +1,7 @@
 using MoodGrains.Abstractions.Mood;
 using MoodGrains.Abstractions.Rooms;
 using MoodGrains.Grains.Rooms;
+using MoodGrains.Mood;
 
 namespace MoodGrains.Grains.Tests;
 

@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 using MoodGrains.Recommendations.Collaborative;
-using MoodGrains.Recommendations.Evaluation;
+using MoodGrains.Training.Recommendations;
 
 namespace MoodGrains.Recommendations.Tests;
 

@@ -1,4 +1,4 @@
-using MoodGrains.Abstractions.Mood;
+using MoodGrains.Mood;
 using MoodGrains.Recommendations.Content;
 using MoodGrains.Recommendations.Hybrid;
 using MoodGrains.Recommendations.Mood;

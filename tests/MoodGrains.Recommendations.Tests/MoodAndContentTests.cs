@@ -1,7 +1,8 @@
-using MoodGrains.Abstractions.Mood;
+using MoodGrains.Mood;
 using MoodGrains.Recommendations.Content;
 using MoodGrains.Recommendations.Mood;
 using MoodGrains.Testing;
+using MoodGrains.Training.Recommendations;
 
 namespace MoodGrains.Recommendations.Tests;
 
@@ -92,7 +93,7 @@ public sealed class MoodAndContentTests
             tracks.Add(new LabelledTrack("t", "a", new TrackFeatures(valence, energy, 0.5f, (float)random.NextDouble(), 120), label));
         }
 
-        var map = ContentMoodMap.Fit(tracks);
+        var map = ContentMoodMapFitter.Fit(tracks);
         Assert.True(map.LabelAccuracy(tracks) > 0.6);
         var loud = map.Predict(new TrackFeatures(0.5f, 0.9f, 0.5f, 0.5f, 120))!.Value;
         var quiet = map.Predict(new TrackFeatures(0.5f, 0.1f, 0.5f, 0.5f, 120))!.Value;
@@ -104,7 +105,7 @@ public sealed class MoodAndContentTests
     {
         var tracks = MoodDatasetCsv.Load(SharedData.PathOf("spotify-catalog/data_moods.csv")!);
         Assert.Equal(686, tracks.Count);
-        var refit = ContentMoodMap.Fit(tracks);
+        var refit = ContentMoodMapFitter.Fit(tracks);
         for (var w = 0; w <= TrackFeatures.Count; w++)
         {
             Assert.Equal(refit.ValenceWeights[w], ContentMoodMap.Default.ValenceWeights[w], 3);

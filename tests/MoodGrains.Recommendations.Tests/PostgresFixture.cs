@@ -1,5 +1,5 @@
+using MoodGrains.Hosting.Local;
 using MoodGrains.Storage;
-using MoodGrains.Testing;
 using Npgsql;
 
 namespace MoodGrains.Recommendations.Tests;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using MoodGrains.Testing;
+using MoodGrains.Hosting.Local;
 using Xunit.Abstractions;
 
 namespace MoodGrains.Server.Tests;

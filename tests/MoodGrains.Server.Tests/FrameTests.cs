@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
+using MoodGrains.Hosting.Local;
 using MoodGrains.Testing;
 
 namespace MoodGrains.Server.Tests;

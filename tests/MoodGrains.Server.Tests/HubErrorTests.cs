@@ -119,7 +119,7 @@ public sealed class HubErrorTests(WebServerFixture web)
         await host.InvokeAsync<object>("SetManualMood", "happy");
 
         var update = await moods.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal(Abstractions.Mood.Emotion.Happy, update.Mood.Dominant);
+        Assert.Equal(Mood.Emotion.Happy, update.Mood.Dominant);
         Assert.True(update.Mood.Point.Valence > 0.5f);
     }
 

@@ -1,3 +1,4 @@
+using MoodGrains.Hosting.Local;
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
@@ -13,7 +14,6 @@ using MoodGrains.Server.Extensions;
 using MoodGrains.Server.Options;
 using MoodGrains.Server.Recommendations;
 using MoodGrains.Server.Vision;
-using MoodGrains.Testing;
 using MoodGrains.Vision;
 
 namespace MoodGrains.Server.Tests;

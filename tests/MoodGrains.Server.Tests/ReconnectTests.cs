@@ -1,5 +1,5 @@
 using MoodGrains.Abstractions.Rooms;
-using MoodGrains.Testing;
+using MoodGrains.Hosting.Local;
 
 namespace MoodGrains.Server.Tests;
 

@@ -2,7 +2,7 @@ using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using MoodGrains.Abstractions.Rooms;
-using MoodGrains.Testing;
+using MoodGrains.Hosting.Local;
 
 namespace MoodGrains.Server.Tests;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using MoodGrains.Abstractions.Rooms;
-using MoodGrains.Testing;
+using MoodGrains.Hosting.Local;
 
 namespace MoodGrains.Server.Tests;
 

@@ -10,13 +10,13 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MoodGrains.Hosting.Local;
 using MoodGrains.Music.Spotify;
 using MoodGrains.Music.Tests.Spotify;
 using MoodGrains.Storage;
 using MoodGrains.Server.Apis;
 using MoodGrains.Server.Extensions;
 using MoodGrains.Server.Options;
-using MoodGrains.Testing;
 
 namespace MoodGrains.Server.Tests;
 

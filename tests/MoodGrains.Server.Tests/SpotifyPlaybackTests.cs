@@ -5,6 +5,7 @@ using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using MoodGrains.Abstractions.Rooms;
+using MoodGrains.Hosting.Local;
 using MoodGrains.Testing;
 
 namespace MoodGrains.Server.Tests;

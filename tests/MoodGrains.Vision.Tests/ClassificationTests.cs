@@ -1,4 +1,4 @@
-using MoodGrains.Abstractions.Mood;
+using MoodGrains.Mood;
 using MoodGrains.Testing;
 using Xunit.Abstractions;
 

@@ -1,5 +1,6 @@
-using MoodGrains.Abstractions.Mood;
+using MoodGrains.Mood;
 using MoodGrains.Testing;
+using MoodGrains.Training.Vision;
 using MoodGrains.Vision.Classification;
 using OpenCvSharp;
 using Xunit.Abstractions;

@@ -1,3 +1,5 @@
+using MoodGrains.Mood;
+
 namespace MoodGrains.Abstractions.Mood;
 
 /// <summary>

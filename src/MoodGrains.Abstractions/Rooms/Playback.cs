@@ -1,4 +1,5 @@
 using MoodGrains.Abstractions.Mood;
+using MoodGrains.Mood;
 
 namespace MoodGrains.Abstractions.Rooms;
 

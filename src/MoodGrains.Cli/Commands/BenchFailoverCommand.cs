@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using MoodGrains.Testing;
+using MoodGrains.Hosting.Local;
 
 namespace MoodGrains.Cli.Commands;
 

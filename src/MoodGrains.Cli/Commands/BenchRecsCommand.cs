@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using MoodGrains.Abstractions.Mood;
-using MoodGrains.Recommendations.Evaluation;
+using MoodGrains.Mood;
 using MoodGrains.Recommendations.Hybrid;
 using MoodGrains.Recommendations.Serving;
+using MoodGrains.Training.Recommendations;
 
 namespace MoodGrains.Cli.Commands;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using MoodGrains.Recommendations.Evaluation;
+using MoodGrains.Training.Recommendations;
 
 namespace MoodGrains.Cli.Commands;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using MoodGrains.Recommendations.Content;
+using MoodGrains.Training.Recommendations;
 
 namespace MoodGrains.Cli.Commands;
 
@@ -21,7 +22,7 @@ internal sealed class FitContentCommand : ICliCommand
 
         var ridge = (float)options.Double("--ridge", 1);
         var tracks = MoodDatasetCsv.Load(path);
-        var map = ContentMoodMap.Fit(tracks, ridge);
+        var map = ContentMoodMapFitter.Fit(tracks, ridge);
         var trainAccuracy = map.LabelAccuracy(tracks);
         var cvAccuracy = CrossValidatedAccuracy(tracks, ridge, folds: 5, seed: 42);
         if (options.Has("--json"))
@@ -61,7 +62,7 @@ internal sealed class FitContentCommand : ICliCommand
         {
             var test = order.Where((_, i) => i % folds == fold).Select(i => tracks[i]).ToArray();
             var train = order.Where((_, i) => i % folds != fold).Select(i => tracks[i]).ToArray();
-            correct += ContentMoodMap.Fit(train, ridge).LabelAccuracy(test) * test.Length;
+            correct += ContentMoodMapFitter.Fit(train, ridge).LabelAccuracy(test) * test.Length;
         }
 
         return correct / tracks.Count;

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using MoodGrains.Abstractions.Mood;
+using MoodGrains.Mood;
+using MoodGrains.Training.Vision;
 using MoodGrains.Vision;
 using MoodGrains.Vision.Classification;
 
@@ -67,14 +68,14 @@ internal sealed class FitEmotionHeadCommand : ICliCommand
 
         var modelDir = ModelFolder.Find(parsed.Value("--models")) ?? throw parsed.Fail("the models folder was not found; pass --models DIR");
 
-        var samples = EvalFerCommand.LoadSamples(imagesDir, limit);
+        var samples = FerSamples.Load(imagesDir, limit);
         if (samples.Count < Emotions.Count * 4)
         {
             throw parsed.Fail($"too few images in label folders ({string.Join(", ", Emotions.Names)}) under '{imagesDir}'");
         }
 
         var options = new VisionOptions { ModelDirectory = modelDir };
-        var faceApiSha = Sha256(options.ResolvePath(options.FaceApiFile));
+        var faceApiSha = ModelFiles.Sha256(options.ResolvePath(options.FaceApiFile));
         var features = LoadOrExtract(options, samples, faceApiSha, parsed.Value("--cache"), threads, cancellationToken);
         if (features is null)
         {
@@ -216,15 +217,15 @@ internal sealed class FitEmotionHeadCommand : ICliCommand
             Console.Error.WriteLine($"{cache} was made from other images or another model; extracting again");
         }
 
-        using var classifier = EmotionClassifier.CreateForEvaluation(options);
+        using var scorer = new ModelScorer(options);
         var features = new (float[] Plain, float[] Mirrored)[samples.Count];
-        var failed = EvalFerCommand.DecodeInBatches(samples, threads, 2000, n => $"  features of {n}/{samples.Count} images", cancellationToken,
+        var failed = FerSamples.DecodeInBatches(samples, threads, 2000, n => $"  features of {n}/{samples.Count} images", cancellationToken,
             (from, mats) =>
             {
                 // One unreadable image fails the whole fit below; its batch is not worth running.
                 if (mats.TrueForAll(m => !m.Empty()))
                 {
-                    classifier.FaceApiFeatures(mats).CopyTo(features, from);
+                    Array.ConvertAll(scorer.FaceApiFeatures(mats), v => (v.Plain, v.Mirrored)).CopyTo(features, from);
                 }
             });
         if (failed > 0)
@@ -282,12 +283,6 @@ internal sealed class FitEmotionHeadCommand : ICliCommand
 
         values = [.. list];
         return values.Length > 0;
-    }
-
-    private static string Sha256(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
     private static string Sha256Text(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));

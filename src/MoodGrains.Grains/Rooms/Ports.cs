@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using MoodGrains.Abstractions.Mood;
 using MoodGrains.Abstractions.Rooms;
+using MoodGrains.Mood;
 
 namespace MoodGrains.Grains.Rooms;
 

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Numerics.Tensors;
-using MoodGrains.Abstractions.Mood;
+using MoodGrains.Mood;
 using MoodGrains.Recommendations.Mood;
 using MoodGrains.Recommendations.Serving;
 

@@ -1,4 +1,4 @@
-using MoodGrains.Abstractions.Mood;
+using MoodGrains.Mood;
 
 namespace MoodGrains.Recommendations.Mood;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using MoodGrains.Abstractions.Mood;
+using MoodGrains.Mood;
 using MoodGrains.Recommendations.Collaborative;
 using MoodGrains.Recommendations.Content;
 using MoodGrains.Recommendations.Mood;

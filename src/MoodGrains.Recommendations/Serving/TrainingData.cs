@@ -1,4 +1,4 @@
-using MoodGrains.Abstractions.Mood;
+using MoodGrains.Mood;
 using MoodGrains.Recommendations.Content;
 
 namespace MoodGrains.Recommendations.Serving;

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.SignalR;
 using MoodGrains.Abstractions.Mood;
 using MoodGrains.Abstractions.Rooms;
 using MoodGrains.Abstractions.Users;
+using MoodGrains.Mood;
 using MoodGrains.Server.Identity;
 using MoodGrains.Playback;
 using MoodGrains.Server.Vision;

@@ -1,9 +1,9 @@
-using MoodGrains.Abstractions.Mood;
+using Microsoft.Extensions.Options;
+using MoodGrains.Mood;
 using MoodGrains.Recommendations.Content;
 using MoodGrains.Recommendations.Hybrid;
 using MoodGrains.Recommendations.Serving;
 using MoodGrains.Storage.Listening;
-using Microsoft.Extensions.Options;
 
 namespace MoodGrains.Server.Recommendations;
 

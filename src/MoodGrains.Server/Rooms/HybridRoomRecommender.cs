@@ -1,6 +1,6 @@
-using MoodGrains.Abstractions.Mood;
 using MoodGrains.Abstractions.Rooms;
 using MoodGrains.Grains.Rooms;
+using MoodGrains.Mood;
 using MoodGrains.Recommendations.Hybrid;
 using MoodGrains.Recommendations.Mood;
 using MoodGrains.Server.Recommendations;

@@ -147,7 +147,8 @@ public sealed partial class FrameInferencePool : BackgroundService
         var t = analysis.Timings;
         try
         {
-            var reading = Combine(analysis.Faces, job.ReceivedAt);
+            var (scores, confidence) = FaceBlend.Combine(analysis.Faces);
+            var reading = new MoodReading(scores, confidence, job.ReceivedAt, MoodSource.Camera);
             var mood = await _grains.GetGrain<IUserGrain>(job.UserId).RecordReadingAsync(reading);
             var detail = analysis.FacesCapped ? "More faces than the limit; the most confident ones were read." : null;
             job.Completion.TrySetResult(new FrameOutcome(analysis.Status.ToString(), analysis.Faces.Count, detail, mood, t.DecodeMs, t.DetectMs, t.ClassifyMs));
@@ -157,27 +158,6 @@ public sealed partial class FrameInferencePool : BackgroundService
             LogFrameFailed(e, job.UserId);
             job.Completion.TrySetResult(new FrameOutcome("Faulted", 0, "This frame could not be processed.", null, t.DecodeMs, t.DetectMs, t.ClassifyMs));
         }
-    }
-
-    /// <summary>
-    /// Several faces on one webcam (people sharing a laptop) make one reading: faces weighted by detection score
-    /// and size, so the person in front counts most; confidence is the best face's detection score.
-    /// </summary>
-    internal static MoodReading Combine(IReadOnlyList<AnalyzedFace> faces, DateTimeOffset at)
-    {
-        var sums = new float[Emotions.Count];
-        var total = 0f;
-        foreach (var face in faces)
-        {
-            var weight = face.DetectionScore * MathF.Sqrt(Math.Max(face.Box.Area, 1f));
-            total += weight;
-            for (var i = 0; i < sums.Length; i++)
-            {
-                sums[i] += weight * face.Emotions.Probabilities[i];
-            }
-        }
-
-        return new MoodReading(EmotionScores.FromProbabilities(sums), faces.Max(f => f.DetectionScore), at, MoodSource.Camera);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A frame from user {UserId} failed unexpectedly")]

@@ -1,7 +1,7 @@
 using System.Numerics.Tensors;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using MoodGrains.Abstractions.Mood;
+using MoodGrains.Mood;
 
 namespace MoodGrains.Vision.Classification;
 
@@ -122,7 +122,7 @@ public sealed class EmotionHead
         return logits;
     }
 
-    /// <summary>Reads a head file written by <see cref="Save"/>; every problem is an <see cref="InvalidDataException"/> naming the file.</summary>
+    /// <summary>Reads a head file (written by the Training library's EmotionHeadFile); every problem is an <see cref="InvalidDataException"/> naming the file.</summary>
     public static EmotionHead Load(string path)
     {
         if (!File.Exists(path))
@@ -160,35 +160,9 @@ public sealed class EmotionHead
         }
     }
 
-    /// <summary>Writes the head with where it came from, so the shipped file explains itself.</summary>
-    public void Save(string path, EmotionHeadProvenance provenance)
-    {
-        var file = new HeadFile
-        {
-            Description = (HiddenUnits > 0
-                    ? $"One hidden layer of {HiddenUnits} rectified linear units (hidden_weights, hidden_bias), then a multinomial logistic regression (weights, bias), "
-                    : "Multinomial logistic regression (weights, bias) ")
-                + $"over the {FeatureCount} pooled backbone features of face-expression.onnx (its output named features), "
-                + "each standardised as (x - mean) / scale; classes in the order of labels.",
-            Labels = [.. Emotions.Names],
-            Provenance = provenance,
-            Mean = Mean,
-            Scale = Scale,
-            HiddenWeights = HiddenWeights,
-            HiddenBias = HiddenBias,
-            Weights = Weights,
-            Bias = Bias,
-        };
-        File.WriteAllText(path, JsonSerializer.Serialize(file, Json) + "\n");
-    }
-
     private sealed class HeadFile
     {
-        public string? Description { get; set; }
-
         public string[]? Labels { get; set; }
-
-        public EmotionHeadProvenance? Provenance { get; set; }
 
         public float[]? Mean { get; set; }
 
@@ -203,23 +177,3 @@ public sealed class EmotionHead
         public float[]? Bias { get; set; }
     }
 }
-
-/// <summary>How a head file was made.</summary>
-/// <param name="Iterations">full-batch steps for a plain regression; passes over the data (mini-batches) with a hidden layer.</param>
-/// <param name="ValidationAccuracyByConfiguration">every configuration tried, keyed "hidden=H l2=X", with its held-out accuracy.</param>
-public sealed record EmotionHeadProvenance(
-    string FittedOn,
-    int Images,
-    string Command,
-    string Augmentation,
-    int HiddenUnits,
-    double Dropout,
-    double L2,
-    int Iterations,
-    double LearningRate,
-    double ValidationFraction,
-    int Seed,
-    IReadOnlyDictionary<string, double> ValidationAccuracyByConfiguration,
-    double ValidationAccuracy,
-    double TrainAccuracy,
-    string FaceApiSha256);

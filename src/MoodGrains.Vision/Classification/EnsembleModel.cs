@@ -1,6 +1,5 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
-using MoodGrains.Abstractions.Mood;
+using MoodGrains.Mood;
 
 namespace MoodGrains.Vision.Classification;
 
@@ -15,12 +14,7 @@ public sealed class EnsembleModel
     // Log of a probability is unbounded below; the floor keeps one confident zero from dominating the sum.
     private const float ProbabilityFloor = 1e-6f;
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     public EnsembleModel(float[][] weights, float[] bias)
     {
@@ -72,7 +66,7 @@ public sealed class EnsembleModel
         return logits;
     }
 
-    internal static void SoftmaxInPlace(Span<float> values)
+    public static void SoftmaxInPlace(Span<float> values)
     {
         var max = float.NegativeInfinity;
         foreach (var v in values)
@@ -105,42 +99,10 @@ public sealed class EnsembleModel
         return new EnsembleModel(file.Weights, file.Bias);
     }
 
-    /// <summary>Writes the weights with where they came from, so the shipped file explains itself.</summary>
-    public void Save(string path, EnsembleProvenance provenance)
-    {
-        var file = new EnsembleFile
-        {
-            Description = "Multinomial logistic regression over log flip-averaged probabilities of emotion-xception.onnx " +
-                "(features 0-6) and face-expression.onnx (features 7-13), classes and features in the order of 'labels'.",
-            Labels = [.. Emotions.Names],
-            Provenance = provenance,
-            Weights = Weights,
-            Bias = Bias,
-        };
-        File.WriteAllText(path, JsonSerializer.Serialize(file, Json) + "\n");
-    }
-
     private sealed class EnsembleFile
     {
-        public string? Description { get; set; }
-
-        public string[]? Labels { get; set; }
-
-        public EnsembleProvenance? Provenance { get; set; }
-
         public float[][]? Weights { get; set; }
 
         public float[]? Bias { get; set; }
     }
 }
-
-/// <summary>How an ensemble file was made.</summary>
-public sealed record EnsembleProvenance(
-    string FittedOn,
-    int Images,
-    string Command,
-    double L2,
-    int Iterations,
-    double TrainAccuracy,
-    string XceptionSha256,
-    string FaceApiSha256);

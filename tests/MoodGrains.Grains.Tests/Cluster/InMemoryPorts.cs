@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using MoodGrains.Abstractions.Mood;
+using MoodGrains.Mood;
 using MoodGrains.Abstractions.Rooms;
 using MoodGrains.Grains.Rooms;
 

@@ -1,6 +1,6 @@
+using MoodGrains.Hosting.Local;
 using MoodGrains.Storage;
 using MoodGrains.Storage.Catalog;
-using MoodGrains.Testing;
 using Npgsql;
 
 namespace MoodGrains.Music.Tests.Catalog;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using MoodGrains.Hosting.Local;
 using MoodGrains.Testing;
 
 namespace MoodGrains.Music.Tests.Spotify;

@@ -1,6 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Hosting;
-using MoodGrains.Testing;
+using MoodGrains.Hosting.Local;
 using Orleans.Configuration;
 
 namespace MoodGrains.Storage.Tests.Orleans;

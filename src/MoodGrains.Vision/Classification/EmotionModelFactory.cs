@@ -1,0 +1,90 @@
+namespace MoodGrains.Vision.Classification;
+
+/// <summary>Builds the <see cref="IEmotionModel"/> that <see cref="VisionOptions.EmotionModel"/> names, loading only its files.</summary>
+public static class EmotionModelFactory
+{
+    public static IEmotionModel Create(VisionOptions options)
+    {
+        var flip = options.FlipAveraging;
+        return options.EmotionModel switch
+        {
+            EmotionModelKind.Xception => new XceptionEmotionModel(Xception(options), flip, options.MultiCrop),
+            EmotionModelKind.FaceApi => new FaceApiEmotionModel(FaceApi(options), flip),
+            EmotionModelKind.FaceApiHead => Head(options),
+            EmotionModelKind.XceptionAndHead => Combine(
+                () => new XceptionEmotionModel(Xception(options), flip, options.MultiCrop),
+
+                // The head with flips only: five crops of the 112x112 face-api input would cost five times the whole
+                // classifier for the head alone.
+                () => Head(options)),
+            _ => Ensemble(options),
+        };
+    }
+
+    public static XceptionNet Xception(VisionOptions options) => new(options.ResolvePath(options.XceptionFile), options.IntraOpThreads);
+
+    public static FaceApiNet FaceApi(VisionOptions options) => new(options.ResolvePath(options.FaceApiFile), options.IntraOpThreads);
+
+    /// <summary>Reads the head file and checks it against the face-api model's 'features' output.</summary>
+    public static EmotionHead LoadHead(VisionOptions options, FaceApiNet faceApi)
+    {
+        var path = options.ResolvePath(options.HeadFile);
+        var head = EmotionHead.Load(path);
+        if (faceApi.FeatureCount == 0)
+        {
+            throw new InvalidDataException($"'{faceApi.Path}' has no 'features' output for the head; rebuild it with models/convert/rebuild.sh.");
+        }
+
+        if (faceApi.FeatureCount != head.FeatureCount)
+        {
+            throw new InvalidDataException($"'{path}' reads {head.FeatureCount} features but the face-api model gives {faceApi.FeatureCount}.");
+        }
+
+        return head;
+    }
+
+    private static FaceApiHeadEmotionModel Head(VisionOptions options)
+    {
+        var faceApi = FaceApi(options);
+        try
+        {
+            return new FaceApiHeadEmotionModel(faceApi, LoadHead(options, faceApi), options.FlipAveraging);
+        }
+        catch
+        {
+            faceApi.Dispose();
+            throw;
+        }
+    }
+
+    private static StackedEnsembleEmotionModel Ensemble(VisionOptions options)
+    {
+        var xception = Xception(options);
+        FaceApiNet? faceApi = null;
+        try
+        {
+            faceApi = FaceApi(options);
+            return new StackedEnsembleEmotionModel(xception, faceApi, EnsembleModel.Load(options.ResolvePath(options.EnsembleFile)));
+        }
+        catch
+        {
+            xception.Dispose();
+            faceApi?.Dispose();
+            throw;
+        }
+    }
+
+    private static ProductOfExpertsModel Combine(Func<IEmotionModel> first, Func<IEmotionModel> second)
+    {
+        var a = first();
+        try
+        {
+            return new ProductOfExpertsModel(a, second());
+        }
+        catch
+        {
+            a.Dispose();
+            throw;
+        }
+    }
+}
