@@ -7,10 +7,12 @@ builder.AddMoodGrainsSilo();
 builder.Services.AddMusic(builder.Configuration);
 builder.AddRecommendations();
 builder.Services.AddMoodGrainsVision();
+builder.AddMoodGrainsTelemetry();
 
 var app = builder.Build();
 await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(app.Lifetime.ApplicationStopping);
 app.MapMoodGrains();
+app.MapMoodGrainsTelemetry();
 app.Run();
 
 /// <summary>The entry point, visible to WebApplicationFactory in tests.</summary>

@@ -5,6 +5,7 @@ using MoodGrains.Recommendations.Hybrid;
 using MoodGrains.Recommendations.Serving;
 using MoodGrains.Storage.Listening;
 using Microsoft.Extensions.Options;
+using MoodGrains.Server.Telemetry;
 
 namespace MoodGrains.Server.Recommendations;
 
@@ -18,19 +19,23 @@ public sealed partial class RecommenderTrainingService(
     RecommenderHolder holder,
     IOptions<RecommendationsOptions> options,
     TimeProvider time,
-    ILogger<RecommenderTrainingService> logger) : BackgroundService
+    ILogger<RecommenderTrainingService> logger,
+    MoodGrainsMetrics metrics) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.RetrainInterval, time);
         do
         {
+            var started = time.GetTimestamp();
             try
             {
-                await TrainOnceAsync(stoppingToken);
+                var snapshot = await TrainOnceAsync(stoppingToken);
+                metrics.RecommenderTrained(snapshot.Version, time.GetElapsedTime(started));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                metrics.RecommenderTrainingFailed(time.GetElapsedTime(started));
                 LogTrainingFailed(logger, ex);
             }
         }
