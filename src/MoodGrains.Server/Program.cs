@@ -8,11 +8,13 @@ builder.Services.AddMusic(builder.Configuration);
 builder.AddRecommendations();
 builder.Services.AddMoodGrainsVision();
 builder.AddMoodGrainsTelemetry();
+builder.AddMoodGrainsDashboard();
 
 var app = builder.Build();
 await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(app.Lifetime.ApplicationStopping);
 app.MapMoodGrains();
 app.MapMoodGrainsTelemetry();
+app.MapMoodGrainsDashboard();
 app.Run();
 
 /// <summary>The entry point, visible to WebApplicationFactory in tests.</summary>
