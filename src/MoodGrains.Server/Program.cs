@@ -2,6 +2,7 @@ using MoodGrains.Server.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddMoodGrainsConfiguration(args);
+builder.AddMoodGrainsLogging();
 builder.AddMoodGrainsWeb();
 builder.AddMoodGrainsSilo();
 builder.Services.AddMusic(builder.Configuration);
