@@ -11,6 +11,9 @@ internal static class ConfigurationExtensions
         ("MOODGRAINS_SILO_PORT", "MoodGrains:Silo:SiloPort"),
         ("MOODGRAINS_GATEWAY_PORT", "MoodGrains:Silo:GatewayPort"),
         ("MOODGRAINS_CLUSTER_ID", "MoodGrains:Silo:ClusterId"),
+        // ASP.NET Core reads ASPNETCORE_URLS below appsettings.json, whose loopback default would then win and leave a
+        // container's published port unanswered; an operator's explicit setting must beat a file's default (--urls still wins).
+        ("ASPNETCORE_URLS", "Urls"),
     ];
 
     /// <summary>Command-line switches for running several silos side by side.</summary>
