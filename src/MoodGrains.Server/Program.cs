@@ -6,7 +6,7 @@ builder.AddMoodGrainsLogging();
 builder.AddMoodGrainsWeb();
 builder.AddMoodGrainsSilo();
 builder.Services.AddMusic(builder.Configuration);
-builder.AddMoodGrainsKeyRing();
+builder.AddMoodGrainsContainerHosting();
 builder.AddRecommendations();
 builder.Services.AddMoodGrainsVision();
 builder.AddMoodGrainsTelemetry();
