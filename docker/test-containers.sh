@@ -145,7 +145,7 @@ log "silo 1 healthy after $startup1 ms (first start, migrations), silo 2 after $
 active=0
 for _ in $(seq 40); do
   active=$(podman exec "$PREFIX-pg" psql -h /tmp -U postgres -d moodgrains -tAc \
-    "SELECT count(*) FROM orleansmembershiptable WHERE deploymentid = 'containers' AND status = 3")
+    "SELECT count(*) FROM orleans_membership WHERE deployment_id = 'containers' AND status = 3")
   [[ "$active" == 2 ]] && break
   sleep 0.5
 done
@@ -156,7 +156,7 @@ for silo in silo1 silo2; do
 done
 log "one cluster, two active silos"
 
-curl -fs "http://127.0.0.1:$HTTP1/" | grep -q '<html' || { echo "silo 1 does not serve the page" >&2; exit 1; }
+grep -qi '<html' <<<"$(curl -fs "http://127.0.0.1:$HTTP1/")" || { echo "silo 1 does not serve the page" >&2; exit 1; }
 token=$(curl -fs -X POST "http://127.0.0.1:$HTTP1/api/session" | jq -r .token)
 auth=(-H "Authorization: Bearer $token")
 code=$(curl -fs "${auth[@]}" -H 'Content-Type: application/json' -d '{"displayName":"Ann"}' "http://127.0.0.1:$HTTP1/api/rooms" | jq -r .code)
@@ -165,7 +165,9 @@ code=$(curl -fs "${auth[@]}" -H 'Content-Type: application/json' -d '{"displayNa
 log "room $code created through silo 1, read through silo 2"
 
 for port in "$HTTP1" "$HTTP2"; do
-  curl -fs "http://127.0.0.1:$port/metrics" | grep -q '^orleans_' || { echo "no Orleans metrics on port $port" >&2; exit 1; }
+  metrics=$(curl -fs "http://127.0.0.1:$port/metrics")
+  grep -q '^orleans_' <<<"$metrics" || { echo "no Orleans metrics on port $port" >&2; exit 1; }
+  grep -q '^moodgrains_' <<<"$metrics" || { echo "no MoodGrains metrics on port $port" >&2; exit 1; }
 done
 log "/metrics answers on both silos"
 
