@@ -2,11 +2,15 @@ using MoodGrains.Server.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddMoodGrainsConfiguration(args);
+builder.AddMoodGrainsLogging();
 builder.AddMoodGrainsWeb();
 builder.AddMoodGrainsSilo();
 builder.Services.AddMusic(builder.Configuration);
+builder.AddMoodGrainsContainerHosting();
 builder.AddRecommendations();
 builder.Services.AddMoodGrainsVision();
+builder.AddMoodGrainsTelemetry();
+builder.AddMoodGrainsDashboard();
 
 var app = builder.Build();
 if (!app.ValidateMoodGrainsOptions())
@@ -16,6 +20,8 @@ if (!app.ValidateMoodGrainsOptions())
 
 await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(app.Lifetime.ApplicationStopping);
 app.MapMoodGrains();
+app.MapMoodGrainsTelemetry();
+app.MapMoodGrainsDashboard();
 await app.RunAsync();
 return 0;
 

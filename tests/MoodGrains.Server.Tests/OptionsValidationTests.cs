@@ -1,4 +1,3 @@
-using MoodGrains.Hosting.Local;
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
@@ -7,12 +6,15 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using MoodGrains.Grains.Users;
+using MoodGrains.Hosting.Local;
 using MoodGrains.Music.Spotify;
 using MoodGrains.Recommendations.Collaborative;
 using MoodGrains.Recommendations.Hybrid;
 using MoodGrains.Server.Extensions;
+using MoodGrains.Server.Operations;
 using MoodGrains.Server.Options;
 using MoodGrains.Server.Recommendations;
+using MoodGrains.Server.Telemetry;
 using MoodGrains.Server.Vision;
 using MoodGrains.Vision;
 
@@ -47,6 +49,10 @@ public sealed class OptionsValidationTests
         { typeof(VisionOptions), "MoodGrains:Vision" },
         { typeof(SpotifyOptions), "MoodGrains:Spotify" },
         { typeof(RecommendationsOptions), "MoodGrains:Recommendations" },
+        { typeof(TelemetryOptions), "MoodGrains:Telemetry" },
+        { typeof(OperatorOptions), "MoodGrains:Operator" },
+        { typeof(LogFormatOptions), "MoodGrains:Logging" },
+        { typeof(KubernetesHostingOptions), "MoodGrains:Kubernetes" },
     };
 
     [Theory]
@@ -62,6 +68,9 @@ public sealed class OptionsValidationTests
     [InlineData(typeof(SpotifyOptions), "MoodGrains:Spotify:SearchLimit", "5")]
     [InlineData(typeof(RecommendationsOptions), "MoodGrains:Recommendations:Factors", "32")]
     [InlineData(typeof(RecommendationsOptions), "MoodGrains:Recommendations:RetrainInterval", "00:30:00")]
+    [InlineData(typeof(TelemetryOptions), "MoodGrains:Telemetry:MetricsPath", "/scrape")]
+    [InlineData(typeof(OperatorOptions), "MoodGrains:Operator:DashboardPath", "/ops")]
+    [InlineData(typeof(KeyRingOptions), "MoodGrains:DataProtection:KeysInPostgres", "True")]
     public void Each_options_class_binds_from_its_real_section(Type type, string key, string value)
     {
         using var host = BuildHost(new() { [key] = value });
@@ -249,11 +258,15 @@ public sealed class OptionsValidationTests
         builder.Configuration.AddInMemoryCollection(Required);
         builder.AddMoodGrainsConfiguration(args ?? []);
         builder.Configuration.AddInMemoryCollection(settings);
+        builder.AddMoodGrainsLogging();
         builder.AddMoodGrainsWeb();
         builder.AddMoodGrainsSilo();
         builder.Services.AddMusic(builder.Configuration);
+        builder.AddMoodGrainsContainerHosting();
         builder.AddRecommendations();
         builder.Services.AddMoodGrainsVision();
+        builder.AddMoodGrainsTelemetry();
+        builder.AddMoodGrainsDashboard();
         return builder.Build();
     }
 

@@ -79,4 +79,10 @@ public sealed class KeyRingOptions
     /// across machines (or containers) logins made on one silo cannot be read on another (users then connect Spotify again).
     /// </summary>
     public string? KeyDirectory { get; set; }
+
+    /// <summary>
+    /// Keep the keys in PostgreSQL (table <c>data_protection_keys</c>), shared by every silo of the cluster, for
+    /// containers and machines that share no folder. Off by default.
+    /// </summary>
+    public bool KeysInPostgres { get; set; }
 }

@@ -3,6 +3,7 @@ using MoodGrains.Mood;
 using MoodGrains.Recommendations.Content;
 using MoodGrains.Recommendations.Hybrid;
 using MoodGrains.Recommendations.Serving;
+using MoodGrains.Server.Telemetry;
 using MoodGrains.Storage.Listening;
 
 namespace MoodGrains.Server.Recommendations;
@@ -17,19 +18,23 @@ public sealed partial class RecommenderTrainingService(
     RecommenderHolder holder,
     IOptions<RecommendationsOptions> options,
     TimeProvider time,
-    ILogger<RecommenderTrainingService> logger) : BackgroundService
+    ILogger<RecommenderTrainingService> logger,
+    MoodGrainsMetrics metrics) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.RetrainInterval, time);
         do
         {
+            var started = time.GetTimestamp();
             try
             {
-                await TrainOnceAsync(stoppingToken);
+                var snapshot = await TrainOnceAsync(stoppingToken);
+                metrics.RecommenderTrained(snapshot.Version, time.GetElapsedTime(started));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                metrics.RecommenderTrainingFailed(time.GetElapsedTime(started));
                 LogTrainingFailed(logger, ex);
             }
         }

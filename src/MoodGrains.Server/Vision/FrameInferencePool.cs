@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using MoodGrains.Abstractions.Mood;
 using MoodGrains.Abstractions.Users;
+using MoodGrains.Server.Telemetry;
 using MoodGrains.Vision;
 
 namespace MoodGrains.Server.Vision;
@@ -31,9 +32,11 @@ public sealed partial class FrameInferencePool : BackgroundService
     private readonly TimeSpan _maxQueueWait;
     private readonly FrameRateLimiter _limiter;
     private readonly double _maxFramesPerSecond;
+    private readonly MoodGrainsMetrics _metrics;
 
-    public FrameInferencePool(FrameAnalyzer analyzer, IGrainFactory grains, IOptions<InferenceOptions> options, TimeProvider clock, ILogger<FrameInferencePool> logger)
+    public FrameInferencePool(FrameAnalyzer analyzer, IGrainFactory grains, IOptions<InferenceOptions> options, TimeProvider clock, ILogger<FrameInferencePool> logger, MoodGrainsMetrics metrics)
     {
+        _metrics = metrics;
         _analyzer = analyzer;
         _grains = grains;
         _clock = clock;
@@ -47,13 +50,22 @@ public sealed partial class FrameInferencePool : BackgroundService
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = false,
         });
+        metrics.ObserveInferenceQueue(() => _queue.Reader.Count);
     }
 
-    public Task<FrameOutcome> SubmitAsync(string userId, byte[] frame)
+    public async Task<FrameOutcome> SubmitAsync(string userId, byte[] frame)
+    {
+        var outcome = await SubmitCoreAsync(userId, frame);
+        _metrics.FrameCompleted(outcome.Status);
+        return outcome;
+    }
+
+    private Task<FrameOutcome> SubmitCoreAsync(string userId, byte[] frame)
     {
         var now = _clock.GetTimestamp();
         if (!_limiter.TryTake(userId, now / (double)_clock.TimestampFrequency))
         {
+            _metrics.RateLimitRefused("frames");
             return Task.FromResult(new FrameOutcome(
                 "TooFast", 0, $"More than {_maxFramesPerSecond:0.#} frames a second; this frame was skipped.", null, 0, 0, 0));
         }
@@ -124,14 +136,17 @@ public sealed partial class FrameInferencePool : BackgroundService
     {
         // A frame that waited longer than its usefulness is dropped unread: the next frame is already on its way,
         // and analysing stale frames is how an overloaded server turns a short burst into seconds of lag.
-        if (_clock.GetElapsedTime(job.EnqueuedAt) > _maxQueueWait)
+        var waited = _clock.GetElapsedTime(job.EnqueuedAt);
+        if (waited > _maxQueueWait)
         {
+            _metrics.FrameExpired(waited);
             job.Completion.TrySetResult(new FrameOutcome("Busy", 0, "The server is busy; this frame was skipped.", null, 0, 0, 0));
             return;
         }
 
         var analysis = _analyzer.Analyze(job.Frame);
         var t = analysis.Timings;
+        _metrics.FrameAnalyzed(t, waited);
         if (!analysis.Succeeded)
         {
             job.Completion.TrySetResult(new FrameOutcome(analysis.Status.ToString(), 0, analysis.Detail, null, t.DecodeMs, t.DetectMs, t.ClassifyMs));
