@@ -33,7 +33,7 @@ public sealed class TrainingFromPostgresTests(PostgresFixture postgres)
             for (var i = 0; i < 6; i++)
             {
                 events.Add(new ListeningEvent(0, $"user{u}", tracks[(u < 5 ? 0 : 6) + i], null, now.AddMinutes(-i - (10 * u)), null,
-                    i == 5 ? "disliked" : "completed", [0f, 0f, 0f, 1f, 0f, 0f, 0f], happy.Valence, happy.Arousal, 0.9f));
+                    i == 5 ? TrackOutcome.Disliked : TrackOutcome.Completed, [0f, 0f, 0f, 1f, 0f, 0f, 0f], happy.Valence, happy.Arousal, 0.9f));
             }
         }
 

@@ -1,3 +1,4 @@
+using MoodGrains.Mood;
 using MoodGrains.Storage.Listening;
 using Npgsql;
 
@@ -20,7 +21,7 @@ public sealed class ListeningEventRepositoryTests(PostgresFixture postgres)
             n % 3 == 0 ? null : "ABC234",
             start.AddMinutes(n),
             n % 5 == 0 ? null : start.AddMinutes(n + 3),
-            n % 2 == 0 ? "completed" : "skipped",
+            n % 2 == 0 ? TrackOutcome.Completed : TrackOutcome.Skipped,
             [0.05f, 0.05f, 0.05f, 0.5f + (n / 100f), 0.1f, 0.1f, 0.15f - (n / 100f)],
             0.4f + (n / 100f),
             -0.2f,
@@ -90,7 +91,7 @@ public sealed class ListeningEventRepositoryTests(PostgresFixture postgres)
     public async Task Append_rejects_events_without_seven_emotions()
     {
         await using var dataSource = await CreateSchemaAsync();
-        var bad = new ListeningEvent(0, "u", 1, null, DateTimeOffset.UtcNow, null, "completed", [1f], 0, 0, 0);
+        var bad = new ListeningEvent(0, "u", 1, null, DateTimeOffset.UtcNow, null, TrackOutcome.Completed, [1f], 0, 0, 0);
         await Assert.ThrowsAsync<ArgumentException>(() => new ListeningEventRepository(dataSource).AppendAsync([bad]));
     }
 

@@ -23,14 +23,6 @@ public enum MoodPolicy
     Calm = 2,
 }
 
-public enum TrackOutcome
-{
-    Completed = 0,
-    Skipped = 1,
-    Liked = 2,
-    Disliked = 3,
-}
-
 /// <summary>A playable track as rooms and pages see it.</summary>
 [GenerateSerializer, Immutable, Alias("moodgrains.TrackInfo")]
 public sealed record TrackInfo(

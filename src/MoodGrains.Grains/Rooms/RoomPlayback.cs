@@ -1,5 +1,6 @@
 using MoodGrains.Abstractions.Mood;
 using MoodGrains.Abstractions.Rooms;
+using MoodGrains.Mood;
 
 namespace MoodGrains.Grains.Rooms;
 

@@ -15,12 +15,12 @@ public sealed record CatalogTrack(long TrackId, string Artist, TrackFeatures Fea
 /// <summary>How much a play outcome says about preference; a dislike is no positive evidence at all.</summary>
 public static class PlayOutcomes
 {
-    public static float StrengthOf(string outcome) => outcome switch
+    public static float StrengthOf(TrackOutcome outcome) => outcome switch
     {
-        "liked" => 3f,
-        "completed" => 1f,
-        "skipped" => 0.1f,
-        "disliked" => 0f,
+        TrackOutcome.Liked => 3f,
+        TrackOutcome.Completed => 1f,
+        TrackOutcome.Skipped => 0.1f,
+        TrackOutcome.Disliked => 0f,
         _ => 0f,
     };
 }

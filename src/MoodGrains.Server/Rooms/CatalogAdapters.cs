@@ -40,7 +40,7 @@ public sealed class PostgresListeningLog(ListeningEventRepository repository) : 
             r.RoomCode,
             r.StartedAt,
             r.EndedAt,
-            r.Outcome.ToString().ToLowerInvariant(),
+            r.Outcome,
             r.Mood.Scores.Probabilities,
             r.Mood.Point.Valence,
             r.Mood.Point.Arousal,

@@ -1,8 +1,11 @@
+using MoodGrains.Mood;
+
 namespace MoodGrains.Storage.Listening;
 
 /// <summary>
 /// One row of <c>listening_events</c>. <see cref="EmotionProbabilities"/> holds the 7 FER-2013 probabilities in the
 /// table's column order (angry, disgust, fear, happy, sad, surprise, neutral). <see cref="EventId"/> is 0 until stored.
+/// <see cref="Outcome"/> is stored as its lowercase name (see <see cref="TrackOutcomeText"/>).
 /// </summary>
 public sealed record ListeningEvent(
     long EventId,
@@ -11,7 +14,7 @@ public sealed record ListeningEvent(
     string? RoomCode,
     DateTimeOffset StartedAt,
     DateTimeOffset? EndedAt,
-    string Outcome,
+    TrackOutcome Outcome,
     IReadOnlyList<float> EmotionProbabilities,
     float Valence,
     float Arousal,
@@ -28,3 +31,25 @@ public sealed record TrackFeatureRow(
     float? Danceability,
     float? Acousticness,
     float? Tempo);
+
+/// <summary>The text <c>listening_events.outcome</c> holds for each <see cref="TrackOutcome"/>: its lowercase name.</summary>
+public static class TrackOutcomeText
+{
+    public static string ToText(TrackOutcome outcome) => outcome switch
+    {
+        TrackOutcome.Completed => "completed",
+        TrackOutcome.Skipped => "skipped",
+        TrackOutcome.Liked => "liked",
+        TrackOutcome.Disliked => "disliked",
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Unknown track outcome."),
+    };
+
+    public static TrackOutcome Parse(string text) => text switch
+    {
+        "completed" => TrackOutcome.Completed,
+        "skipped" => TrackOutcome.Skipped,
+        "liked" => TrackOutcome.Liked,
+        "disliked" => TrackOutcome.Disliked,
+        _ => throw new FormatException($"listening_events.outcome holds '{text}', which is not a track outcome."),
+    };
+}

@@ -49,7 +49,7 @@ public sealed class ListeningEventRepository(NpgsqlDataSource dataSource)
                 await writer.WriteNullAsync(cancellationToken);
             }
 
-            await writer.WriteAsync(e.Outcome, NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync(TrackOutcomeText.ToText(e.Outcome), NpgsqlDbType.Text, cancellationToken);
             foreach (var p in e.EmotionProbabilities)
             {
                 await writer.WriteAsync(p, NpgsqlDbType.Real, cancellationToken);
@@ -92,7 +92,7 @@ public sealed class ListeningEventRepository(NpgsqlDataSource dataSource)
                     reader.IsDBNull(3) ? null : reader.GetString(3),
                     reader.GetFieldValue<DateTimeOffset>(4),
                     reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
-                    reader.GetString(6),
+                    TrackOutcomeText.Parse(reader.GetString(6)),
                     probabilities,
                     reader.GetFloat(14),
                     reader.GetFloat(15),

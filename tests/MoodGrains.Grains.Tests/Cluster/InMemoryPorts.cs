@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using MoodGrains.Mood;
 using MoodGrains.Abstractions.Rooms;
 using MoodGrains.Grains.Rooms;
+using MoodGrains.Mood;
 
 namespace MoodGrains.Grains.Tests.Cluster;
 
