@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
-using MoodGrains.Testing;
+using MoodGrains.Hosting.Local;
 using Npgsql;
 
 namespace MoodGrains.Server.Tests;
