@@ -20,7 +20,8 @@ public sealed class PostgresTrackCatalog(TrackRepository tracks) : ITrackCatalog
         track.Artists,
         track.DurationMs,
         track.Album,
-        track.SpotifyId is null ? null : "spotify:track:" + track.SpotifyId);
+        track.SpotifyId is null ? null : "spotify:track:" + track.SpotifyId,
+        track.HasAudio);
 }
 
 /// <summary>Rooms' plays into <c>listening_events</c>, where the recommender's training reads them.</summary>
