@@ -9,7 +9,7 @@ namespace MoodGrains.Music.Library;
 /// <summary>One file a scan did not import, and why.</summary>
 public sealed record SkippedFile(string RelativePath, string Reason);
 
-/// <param name="Done">Audio files handled so far.</param>
+/// <param name="Done">Audio files handled so far (symbolic links refused while walking are not counted).</param>
 /// <param name="Total">Audio files found under the root.</param>
 public readonly record struct LibraryScanProgress(int Done, int Total, string RelativePath);
 

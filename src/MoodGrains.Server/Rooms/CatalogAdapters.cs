@@ -6,8 +6,10 @@ using MoodGrains.Storage.Listening;
 namespace MoodGrains.Server.Rooms;
 
 /// <summary>Rooms' view of the PostgreSQL catalogue.</summary>
-public sealed class PostgresTrackCatalog(TrackRepository tracks) : ITrackCatalog
+public sealed class PostgresTrackCatalog(TrackRepository tracks, LibraryRepository library) : ITrackCatalog
 {
+    public async Task<bool> HasAudioLibraryAsync(CancellationToken cancellationToken) => await library.CountAsync(cancellationToken) > 0;
+
     public async Task<TrackInfo?> FindAsync(long trackId, CancellationToken cancellationToken) =>
         await tracks.GetAsync(trackId, cancellationToken) is { } track ? ToInfo(track) : null;
 
