@@ -236,12 +236,16 @@ public sealed class LibraryScanner(LibraryRepository library, AudioAnalyzer anal
             durationMs = (int)(analysis.DurationSeconds * 1000);
         }
 
-        var f = analysis.Features;
         return (new LibraryTrackInput(
             relative, fingerprint, info.Length, new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero), Formats[info.Extension],
-            title, artists, Math.Max(durationMs, 1), new CatalogFeatures(f.Valence, f.Energy, f.Danceability, f.Acousticness, f.Tempo),
+            title, artists, Math.Max(durationMs, 1), ToCatalog(analysis.Features),
             album, tagsFromManifest), null);
     }
+
+    /// <summary>The catalogue's scales; a tempo of 0 means no beat was found (a drone, a test tone) and is stored as unknown.</summary>
+    internal static CatalogFeatures ToCatalog(AudioFeatures f) => new(
+        Math.Clamp(f.Valence, 0, 1), Math.Clamp(f.Energy, 0, 1), Math.Clamp(f.Danceability, 0, 1), Math.Clamp(f.Acousticness, 0, 1),
+        f.Tempo > 0 ? f.Tempo : null);
 
     private static IReadOnlyDictionary<string, DemoTrack> ReadManifest(string directory)
     {

@@ -46,7 +46,7 @@ public sealed class LibraryScannerTests(PostgresFixture postgres) : IDisposable
         var ogg = (await db.Tracks.GetAsync(files["tone.ogg"].TrackId, default))!;
         Assert.Equal(("Ogg Tone", "Sine Artist"), (ogg.Title, ogg.Artists[0]));
         Assert.InRange(ogg.DurationMs, 3500, 4500);
-        Assert.Equal(FeatureSource.Analysed, ogg.Sources.Tempo);
+        Assert.Equal(FeatureSource.Analysed, ogg.Sources.Energy);
         Assert.True(ogg.HasAudio);
         Assert.Equal("Opus Tone", (await db.Tracks.GetAsync(files["tone.opus"].TrackId, default))!.Title);
         var plain = (await db.Tracks.GetAsync(files["plain.wav"].TrackId, default))!;
