@@ -4,6 +4,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.RegularExpressions;
+using MoodGrains.Abstractions.Rooms;
 using MoodGrains.Audio.Demo;
 using MoodGrains.Testing;
 using Npgsql;
@@ -132,6 +134,31 @@ public sealed class LibraryStreamingTests(ServersFixture servers) : IAsyncLifeti
             restore.Parameters.AddWithValue(_files[1].Path);
             await restore.ExecuteNonQueryAsync();
         }
+    }
+
+    [Fact]
+    public async Task With_a_library_the_room_picks_audible_tracks_and_an_added_track_without_audio_says_so()
+    {
+        // The scan retrains the recommender so that it knows the library tracks; wait for that second training.
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (Regex.Count(_silo.Output, "Recommender .* trained") < 2)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The recommender was not retrained after the library scan:\n" + _silo.Output);
+            await Task.Delay(500);
+        }
+
+        await using var host = await RoomConnection.ConnectAsync(_silo);
+        var room = await host.InvokeAsync("CreateRoom", "Ann", false);
+        var found = await host.Hub.InvokeAsync<IReadOnlyList<TrackInfo>>("SearchTracks", room.Code, "love");
+        var silent = found.First(t => !t.HasAudio);
+        var added = await host.InvokeAsync("AddTrack", room.Code, silent.TrackId);
+
+        var picks = room.Queue.Where(e => e.AddedByUserId is null).ToList();
+        Assert.NotEmpty(picks);
+        Assert.All(picks, e => Assert.True(e.Track.HasAudio, $"{e.Track.Title} has no audio"));
+        Assert.Subset(_files.Select(f => f.TrackId).ToHashSet(), picks.Select(e => e.Track.TrackId).ToHashSet());
+        var entry = added.Queue.First(e => e.Track.TrackId == silent.TrackId);
+        Assert.StartsWith("added by Ann · no audio here", entry.Reason, StringComparison.Ordinal);
     }
 
     private static Task<HttpResponseMessage> GetAudioAsync(HttpRooms rooms, string code, long trackId) =>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using MoodGrains.Music.Library;
+using MoodGrains.Server.Recommendations;
 using MoodGrains.Storage.Catalog;
 
 namespace MoodGrains.Server.Library;
@@ -13,6 +14,7 @@ public sealed partial class LibraryScanService(
     IOptions<LibraryOptions> options,
     LibraryScanner scanner,
     TrackRepository tracks,
+    IServiceProvider services,
     ILogger<LibraryScanService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -43,6 +45,13 @@ public sealed partial class LibraryScanService(
             foreach (var skipped in report.Skipped)
             {
                 LogSkipped(skipped.RelativePath, skipped.Reason);
+            }
+
+            // The model trained at start-up has not seen new library tracks, and with a library rooms pick only
+            // audible ones: without this a fresh server would have nothing to pick until the hourly retraining.
+            if (report.Imported + report.Updated + report.Removed > 0 && services.GetService<RecommenderTrainingService>() is { } training)
+            {
+                await training.TrainOnceAsync(stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
