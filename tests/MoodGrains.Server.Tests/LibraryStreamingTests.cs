@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.SignalR.Client;
 using MoodGrains.Abstractions.Rooms;
 using MoodGrains.Audio.Demo;
 using MoodGrains.Testing;
