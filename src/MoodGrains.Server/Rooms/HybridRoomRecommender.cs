@@ -32,9 +32,11 @@ public sealed partial class HybridRoomRecommender(
             .Select(m => new Listener(m.UserId, Presence: 1f, MoodConfidence: m.Mood.Confidence))
             .ToList();
         // With a library, picks must be audible to someone: library tracks always, Spotify tracks only while a member
-        // follows on Spotify. Ask for more candidates so the filter still leaves enough.
-        var audibleOnly = await library.CountAsync(cancellationToken) > 0;
-        var picks = recommender.Recommend(new RecommendationRequest(listeners, target, audibleOnly ? request.Count * 4 : request.Count)
+        // follows on Spotify. A small library in a large catalogue rarely reaches the top few, so rank far deeper and
+        // filter by the library's ids before touching the database.
+        var libraryIds = (await library.ListAsync(cancellationToken)).Select(f => f.TrackId).ToHashSet();
+        var audibleOnly = libraryIds.Count > 0;
+        var picks = recommender.Recommend(new RecommendationRequest(listeners, target, audibleOnly ? Math.Max(request.Count * 4, AudibleCandidates) : request.Count)
         {
             RecentlyPlayed = request.RecentTrackIds.ToHashSet(),
         });
@@ -47,6 +49,11 @@ public sealed partial class HybridRoomRecommender(
                 break;
             }
 
+            if (audibleOnly && !request.AnyoneOnSpotify && !libraryIds.Contains(pick.TrackId))
+            {
+                continue;
+            }
+
             if (await tracks.GetAsync(pick.TrackId, cancellationToken) is { } track
                 && (!audibleOnly || IsAudible(track, request.AnyoneOnSpotify)))
             {
@@ -56,6 +63,8 @@ public sealed partial class HybridRoomRecommender(
 
         return new RoomRecommendation(result, target);
     }
+
+    private const int AudibleCandidates = 5000;
 
     public static bool IsAudible(CatalogTrackRow track, bool anyoneOnSpotify) => track.HasAudio || (anyoneOnSpotify && track.SpotifyId is not null);
 
