@@ -21,6 +21,7 @@ internal static class CommandTable
         new LoadCommand(),
         new LibraryMakeDemoCommand(),
         new LibraryAnalyzeCommand(),
+        new LibraryScanCommand(),
         new BenchAudioCommand(),
     ];
 }

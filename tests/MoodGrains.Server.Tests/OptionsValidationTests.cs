@@ -11,6 +11,7 @@ using MoodGrains.Music.Spotify;
 using MoodGrains.Recommendations.Collaborative;
 using MoodGrains.Recommendations.Hybrid;
 using MoodGrains.Server.Extensions;
+using MoodGrains.Server.Library;
 using MoodGrains.Server.Operations;
 using MoodGrains.Server.Options;
 using MoodGrains.Server.Recommendations;
@@ -53,6 +54,7 @@ public sealed class OptionsValidationTests
         { typeof(OperatorOptions), "MoodGrains:Operator" },
         { typeof(LogFormatOptions), "MoodGrains:Logging" },
         { typeof(KubernetesHostingOptions), "MoodGrains:Kubernetes" },
+        { typeof(LibraryOptions), "MoodGrains:Library" },
     };
 
     [Theory]
@@ -71,6 +73,7 @@ public sealed class OptionsValidationTests
     [InlineData(typeof(TelemetryOptions), "MoodGrains:Telemetry:MetricsPath", "/scrape")]
     [InlineData(typeof(OperatorOptions), "MoodGrains:Operator:DashboardPath", "/ops")]
     [InlineData(typeof(KeyRingOptions), "MoodGrains:DataProtection:KeysInPostgres", "True")]
+    [InlineData(typeof(LibraryOptions), "MoodGrains:Library:UrlLifetime", "00:05:00")]
     public void Each_options_class_binds_from_its_real_section(Type type, string key, string value)
     {
         using var host = BuildHost(new() { [key] = value });
@@ -111,6 +114,8 @@ public sealed class OptionsValidationTests
     [InlineData("MoodGrains:Recommendations:Factors", "2")]
     [InlineData("MoodGrains:Recommendations:RetrainInterval", "00:00:10")]
     [InlineData("MoodGrains:Recommendations:MaxPerArtist", "0")]
+    [InlineData("MoodGrains:Library:UrlLifetime", "00:00:01")]
+    [InlineData("MoodGrains:Library:Directory", "/no/such/music/folder")]
     public void A_bad_value_fails_at_start_with_a_message_naming_the_real_key(string key, string value)
     {
         using var host = BuildHost(new() { [key] = value });
@@ -154,6 +159,8 @@ public sealed class OptionsValidationTests
         Assert.Null(Get<RedisOptions>().ConnectionString);
         Assert.Null(Get<KeyRingOptions>().KeyDirectory);
         Assert.Equal(TimeSpan.FromDays(30), Get<GuestSessionOptions>().Lifetime);
+        var library = Get<LibraryOptions>();
+        Assert.Equal(((string?)null, TimeSpan.FromMinutes(10), true), (library.Directory, library.UrlLifetime, library.ScanOnStart));
 
         var inference = Get<InferenceOptions>();
         Assert.Equal((0, 16, TimeSpan.FromMilliseconds(150), 5d, 8),

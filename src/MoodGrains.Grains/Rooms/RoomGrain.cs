@@ -157,7 +157,9 @@ public sealed partial class RoomGrain(
         RoomMembership.EnsureCanAdd(Room, Code, callerUserId);
         var track = await ports.Catalog.FindAsync(trackId, CancellationToken.None)
             ?? throw new RoomException(RoomError.InvalidArgument, "That track is not in the catalogue.");
-        RoomQueue.AddByMember(Room, callerUserId, track, Now);
+        // A track with no audio here is allowed, but the room should know why the pages stay silent for it.
+        var silent = !track.HasAudio && await ports.Catalog.HasAudioLibraryAsync(CancellationToken.None);
+        RoomQueue.AddByMember(Room, callerUserId, track, Now, silent);
         return await CommitAsync();
     }
 

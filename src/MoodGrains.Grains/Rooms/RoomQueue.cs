@@ -33,7 +33,8 @@ public static class RoomQueue
             .Concat(state.NowPlaying is { } np ? [np.Entry.Track.TrackId] : [])
             .ToHashSet();
         var members = state.Members.Select(m => new MemberMood(m.UserId, moodOf(m.UserId), 1f)).ToList();
-        return new RoomRecommendationRequest(code, members, mood, state.Policy, exclude, missing, state.MoodTarget);
+        return new RoomRecommendationRequest(code, members, mood, state.Policy, exclude, missing, state.MoodTarget,
+            AnyoneOnSpotify: state.SpotifyListeners.Count > 0);
     }
 
     /// <summary>Takes in the recommender's picks for <paramref name="request"/>: remembers the step's target, appends new tracks only.</summary>
@@ -47,12 +48,21 @@ public static class RoomQueue
         }
     }
 
-    /// <summary>Added by a person: it goes ahead of the recommender's picks, behind other people's additions.</summary>
-    public static QueueEntry AddByMember(RoomState state, string userId, TrackInfo track, DateTimeOffset now)
+    /// <summary>
+    /// Added by a person: it goes ahead of the recommender's picks, behind other people's additions. A track that
+    /// <paramref name="silent"/> (no audio in the room's library) says so in its reason.
+    /// </summary>
+    public static QueueEntry AddByMember(RoomState state, string userId, TrackInfo track, DateTimeOffset now, bool silent = false)
     {
         var member = state.Members.First(m => m.UserId == userId);
         var position = state.Queue.FindIndex(e => e.AddedByUserId is null);
-        var entry = NewEntry(state, track, $"added by {member.DisplayName}", userId, member.DisplayName, now);
+        var reason = $"added by {member.DisplayName}";
+        if (silent)
+        {
+            reason += track.SpotifyUri is null ? " · no audio here and not on Spotify" : " · no audio here — plays on Spotify only";
+        }
+
+        var entry = NewEntry(state, track, reason, userId, member.DisplayName, now);
         state.Queue.Insert(position < 0 ? state.Queue.Count : position, entry);
         return entry;
     }

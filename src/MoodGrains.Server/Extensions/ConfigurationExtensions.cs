@@ -17,6 +17,7 @@ internal static class ConfigurationExtensions
         ("MOODGRAINS_SPOTIFY_CLIENT_ID", "MoodGrains:Spotify:ClientId"),
         ("MOODGRAINS_SPOTIFY_REDIRECT_URI", "MoodGrains:Spotify:RedirectUri"),
         ("MOODGRAINS_DATA_PROTECTION_KEYS", "MoodGrains:DataProtection:KeyDirectory"),
+        ("MOODGRAINS_LIBRARY", "MoodGrains:Library:Directory"),
         // ASP.NET Core reads ASPNETCORE_URLS below appsettings.json, whose loopback default would then win and leave a
         // container's published port unanswered; an operator's explicit setting must beat a file's default (--urls still wins).
         ("ASPNETCORE_URLS", "Urls"),

@@ -17,7 +17,9 @@ public static class RecommendationsExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<ListeningEventRepository>();
         builder.Services.AddSingleton<RecommenderHolder>();
-        builder.Services.AddHostedService<RecommenderTrainingService>();
+        // One instance, so the library scan can ask for a retraining when it adds tracks.
+        builder.Services.AddSingleton<RecommenderTrainingService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RecommenderTrainingService>());
         return builder;
     }
 }

@@ -16,6 +16,7 @@ namespace MoodGrains.Server.Rooms;
 public sealed partial class HybridRoomRecommender(
     RecommenderHolder holder,
     TrackRepository tracks,
+    LibraryRepository library,
     ILogger<HybridRoomRecommender> logger) : IRoomRecommender
 {
     public async Task<RoomRecommendation> RecommendAsync(RoomRecommendationRequest request, CancellationToken cancellationToken)
@@ -30,15 +31,31 @@ public sealed partial class HybridRoomRecommender(
         var listeners = request.Members
             .Select(m => new Listener(m.UserId, Presence: 1f, MoodConfidence: m.Mood.Confidence))
             .ToList();
-        var picks = recommender.Recommend(new RecommendationRequest(listeners, target, request.Count)
+        // With a library, picks must be audible to someone: library tracks always, Spotify tracks only while a member
+        // follows on Spotify. A small library in a large catalogue rarely reaches the top few, so rank far deeper and
+        // filter by the library's ids before touching the database.
+        var libraryIds = (await library.ListAsync(cancellationToken)).Select(f => f.TrackId).ToHashSet();
+        var audibleOnly = libraryIds.Count > 0;
+        var picks = recommender.Recommend(new RecommendationRequest(listeners, target, audibleOnly ? Math.Max(request.Count * 4, AudibleCandidates) : request.Count)
         {
             RecentlyPlayed = request.RecentTrackIds.ToHashSet(),
         });
 
-        var result = new List<RecommendedTrack>(picks.Count);
+        var result = new List<RecommendedTrack>(request.Count);
         foreach (var pick in picks)
         {
-            if (await tracks.GetAsync(pick.TrackId, cancellationToken) is { } track)
+            if (result.Count == request.Count)
+            {
+                break;
+            }
+
+            if (audibleOnly && !request.AnyoneOnSpotify && !libraryIds.Contains(pick.TrackId))
+            {
+                continue;
+            }
+
+            if (await tracks.GetAsync(pick.TrackId, cancellationToken) is { } track
+                && (!audibleOnly || IsAudible(track, request.AnyoneOnSpotify)))
             {
                 result.Add(new RecommendedTrack(PostgresTrackCatalog.ToInfo(track), pick.Reason));
             }
@@ -46,6 +63,10 @@ public sealed partial class HybridRoomRecommender(
 
         return new RoomRecommendation(result, target);
     }
+
+    private const int AudibleCandidates = 5000;
+
+    public static bool IsAudible(CatalogTrackRow track, bool anyoneOnSpotify) => track.HasAudio || (anyoneOnSpotify && track.SpotifyId is not null);
 
     private static MoodPoint NextTarget(RoomRecommendationRequest request)
     {
