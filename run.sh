@@ -16,4 +16,5 @@ ensure_packages
 if [ -z "${MOODGRAINS_POSTGRES:-}" ]; then start_postgres; fi
 if [ -z "${MOODGRAINS_REDIS:-}" ] && [ "${MOODGRAINS_NO_REDIS:-}" != "1" ]; then start_redis; fi
 ensure_session_key
+ensure_demo_library
 exec dotnet run --project src/MoodGrains.Server -c Release -- "$@"

@@ -110,3 +110,19 @@ ensure_session_key() {
     export MOODGRAINS_SESSION_KEY
   fi
 }
+
+# The demo music library (40 pieces composed per mood region, rendered with FluidSynth, encoded to Opus), made once
+# into $MOODGRAINS_DATA/library/demo so a fresh machine has something to hear. An operator's own MOODGRAINS_LIBRARY
+# wins; a failed render leaves the server without a library rather than stopping it.
+ensure_demo_library() {
+  if [ -n "${MOODGRAINS_LIBRARY:-}" ]; then return 0; fi
+  local dir="$MOODGRAINS_DATA/library/demo"
+  if [ ! -s "$dir/manifest.json" ]; then
+    log "composing the demo music library into $dir (first start only, about a minute)"
+    if ! dotnet run --project src/MoodGrains.Cli -c Release -- library make-demo --out "$dir"; then
+      log "the demo library could not be made; rooms will have no audio (see the error above)"
+      return 0
+    fi
+  fi
+  export MOODGRAINS_LIBRARY="$dir"
+}

@@ -20,6 +20,7 @@ internal static class CommandTable
         new LoadCommand(),
         new LibraryMakeDemoCommand(),
         new LibraryAnalyzeCommand(),
+        new LibraryScanCommand(),
         new BenchAudioCommand(),
     ];
 }

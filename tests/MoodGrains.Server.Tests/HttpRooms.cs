@@ -32,6 +32,8 @@ internal sealed class HttpRooms(HttpClient http, GuestSession session) : IDispos
 
     public Task<HttpResponseMessage> GetAsync(string code) => http.GetAsync($"/api/rooms/{code}");
 
+    public Task<HttpResponseMessage> GetRawAsync(string path) => http.GetAsync(path);
+
     public async Task<string> LocationAsync(string code) =>
         (await http.GetFromJsonAsync<LocationResponse>($"/api/rooms/{code}/location"))!.Silo;
 

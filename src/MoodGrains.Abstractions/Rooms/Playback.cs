@@ -38,7 +38,8 @@ public sealed record TrackInfo(
     [property: Id(2)] IReadOnlyList<string> Artists,
     [property: Id(3)] int DurationMs,
     [property: Id(4)] string? Album,
-    [property: Id(5)] string? SpotifyUri);
+    [property: Id(5)] string? SpotifyUri,
+    [property: Id(6)] bool HasAudio = false);
 
 /// <summary>One entry of a room's queue, with why it is there and who put it there.</summary>
 [GenerateSerializer, Immutable, Alias("moodgrains.QueueEntry")]

@@ -4,6 +4,7 @@ using MoodGrains.Abstractions.Rooms;
 namespace MoodGrains.Grains.Rooms;
 
 /// <summary>What a room asks for when its queue runs low.</summary>
+/// <param name="AnyoneOnSpotify">A member follows the room on Spotify, so tracks without audio here can still be heard.</param>
 public sealed record RoomRecommendationRequest(
     string RoomCode,
     IReadOnlyList<MemberMood> Members,
@@ -11,7 +12,8 @@ public sealed record RoomRecommendationRequest(
     MoodPolicy Policy,
     IReadOnlyCollection<long> RecentTrackIds,
     int Count,
-    MoodPoint? PreviousTarget);
+    MoodPoint? PreviousTarget,
+    bool AnyoneOnSpotify = false);
 
 public sealed record RecommendedTrack(TrackInfo Track, string Reason);
 
@@ -30,6 +32,9 @@ public interface ITrackCatalog
     Task<TrackInfo?> FindAsync(long trackId, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<TrackInfo>> SearchAsync(string query, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Whether this server streams a library at all; without one, "no audio here" is true of every track and not worth saying.</summary>
+    Task<bool> HasAudioLibraryAsync(CancellationToken cancellationToken) => Task.FromResult(false);
 }
 
 /// <summary>One member's play of one track, with their mood at the time.</summary>

@@ -256,7 +256,14 @@ public sealed partial class RoomGrain(
         var member = state.State.Members.First(m => m.UserId == callerUserId);
         // Added by a person: it goes ahead of the recommender's picks, behind other people's additions.
         var position = state.State.Queue.FindIndex(e => e.AddedByUserId is null);
-        var entry = RoomPlayback.NewEntry(state.State, track, $"added by {member.DisplayName}", callerUserId, member.DisplayName, Now);
+        var reason = $"added by {member.DisplayName}";
+        if (!track.HasAudio && await catalog.HasAudioLibraryAsync(CancellationToken.None))
+        {
+            // Allowed, but the room should know why the pages stay silent for it.
+            reason += track.SpotifyUri is null ? " · no audio here and not on Spotify" : " · no audio here — plays on Spotify only";
+        }
+
+        var entry = RoomPlayback.NewEntry(state.State, track, reason, callerUserId, member.DisplayName, Now);
         state.State.Queue.Insert(position < 0 ? state.State.Queue.Count : position, entry);
         return await CommitAsync();
     }
@@ -396,7 +403,8 @@ public sealed partial class RoomGrain(
         try
         {
             var picks = await recommender.RecommendAsync(
-                new RoomRecommendationRequest(Code, members, _mood, state.State.Policy, exclude, missing, state.State.MoodTarget), CancellationToken.None);
+                new RoomRecommendationRequest(Code, members, _mood, state.State.Policy, exclude, missing, state.State.MoodTarget,
+                    AnyoneOnSpotify: state.State.SpotifyListeners.Count > 0), CancellationToken.None);
             state.State.MoodTarget = picks.Target;
             foreach (var pick in picks.Tracks.Where(p => !exclude.Contains(p.Track.TrackId)).Take(missing))
             {

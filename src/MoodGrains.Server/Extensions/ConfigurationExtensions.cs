@@ -17,6 +17,7 @@ internal static class ConfigurationExtensions
         ("MOODGRAINS_SPOTIFY_CLIENT_ID", "MoodGrains:Spotify:ClientId"),
         ("MOODGRAINS_SPOTIFY_REDIRECT_URI", "MoodGrains:Spotify:RedirectUri"),
         ("MOODGRAINS_DATA_PROTECTION_KEYS", "MoodGrains:DataProtection:KeyDirectory"),
+        ("MOODGRAINS_LIBRARY", "MoodGrains:Library:Directory"),
     ];
 
     /// <summary>Command-line switches for running several silos side by side.</summary>

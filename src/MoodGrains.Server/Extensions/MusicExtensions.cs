@@ -32,6 +32,7 @@ public static class MusicExtensions
         // Transient: it holds the typed Spotify HttpClient, which must not be captured by a singleton.
         services.TryAddTransient<CatalogTrackResolver>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrackFeatureSource, LearnedMoodFeatureSource>());
+        services.AddMusicLibrary();
 
         // Tokens are encrypted with the Data Protection key ring (see KeyRingOptions for where it is kept).
         services.AddDataProtection().SetApplicationName("MoodGrains");

@@ -52,6 +52,7 @@ internal static class WebExtensions
         app.MapHealthApi();
         app.MapSessionApi();
         app.MapRoomsApi();
+        app.MapLibraryApi();
         app.MapSpotifyApi();
         app.MapHub<RoomHub>("/hubs/room");
         return app;

@@ -63,6 +63,9 @@ public sealed class GuestTokens
         return DateTimeOffset.FromUnixTimeSeconds(expiresUnix) > _clock.GetUtcNow() ? parts[0] : null;
     }
 
+    /// <summary>An HMAC with the same key for another kind of credential; the purpose keeps it from passing as a session token.</summary>
+    public string SignFor(string purpose, string payload) => Sign(purpose + ":" + payload);
+
     private string Sign(string payload) =>
         Convert.ToBase64String(HMACSHA256.HashData(_key, Encoding.ASCII.GetBytes(payload)))
             .TrimEnd('=').Replace('+', '-').Replace('/', '_');

@@ -6,8 +6,10 @@ using MoodGrains.Storage.Listening;
 namespace MoodGrains.Server.Rooms;
 
 /// <summary>Rooms' view of the PostgreSQL catalogue.</summary>
-public sealed class PostgresTrackCatalog(TrackRepository tracks) : ITrackCatalog
+public sealed class PostgresTrackCatalog(TrackRepository tracks, LibraryRepository library) : ITrackCatalog
 {
+    public async Task<bool> HasAudioLibraryAsync(CancellationToken cancellationToken) => await library.CountAsync(cancellationToken) > 0;
+
     public async Task<TrackInfo?> FindAsync(long trackId, CancellationToken cancellationToken) =>
         await tracks.GetAsync(trackId, cancellationToken) is { } track ? ToInfo(track) : null;
 
@@ -20,7 +22,8 @@ public sealed class PostgresTrackCatalog(TrackRepository tracks) : ITrackCatalog
         track.Artists,
         track.DurationMs,
         track.Album,
-        track.SpotifyId is null ? null : "spotify:track:" + track.SpotifyId);
+        track.SpotifyId is null ? null : "spotify:track:" + track.SpotifyId,
+        track.HasAudio);
 }
 
 /// <summary>Rooms' plays into <c>listening_events</c>, where the recommender's training reads them.</summary>

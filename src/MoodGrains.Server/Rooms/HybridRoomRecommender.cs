@@ -16,6 +16,7 @@ namespace MoodGrains.Server.Rooms;
 public sealed partial class HybridRoomRecommender(
     RecommenderHolder holder,
     TrackRepository tracks,
+    LibraryRepository library,
     ILogger<HybridRoomRecommender> logger) : IRoomRecommender
 {
     public async Task<RoomRecommendation> RecommendAsync(RoomRecommendationRequest request, CancellationToken cancellationToken)
@@ -30,15 +31,24 @@ public sealed partial class HybridRoomRecommender(
         var listeners = request.Members
             .Select(m => new Listener(m.UserId, Presence: 1f, MoodConfidence: m.Mood.Confidence))
             .ToList();
-        var picks = recommender.Recommend(new RecommendationRequest(listeners, target, request.Count)
+        // With a library, picks must be audible to someone: library tracks always, Spotify tracks only while a member
+        // follows on Spotify. Ask for more candidates so the filter still leaves enough.
+        var audibleOnly = await library.CountAsync(cancellationToken) > 0;
+        var picks = recommender.Recommend(new RecommendationRequest(listeners, target, audibleOnly ? request.Count * 4 : request.Count)
         {
             RecentlyPlayed = request.RecentTrackIds.ToHashSet(),
         });
 
-        var result = new List<RecommendedTrack>(picks.Count);
+        var result = new List<RecommendedTrack>(request.Count);
         foreach (var pick in picks)
         {
-            if (await tracks.GetAsync(pick.TrackId, cancellationToken) is { } track)
+            if (result.Count == request.Count)
+            {
+                break;
+            }
+
+            if (await tracks.GetAsync(pick.TrackId, cancellationToken) is { } track
+                && (!audibleOnly || IsAudible(track, request.AnyoneOnSpotify)))
             {
                 result.Add(new RecommendedTrack(PostgresTrackCatalog.ToInfo(track), pick.Reason));
             }
@@ -46,6 +56,8 @@ public sealed partial class HybridRoomRecommender(
 
         return new RoomRecommendation(result, target);
     }
+
+    public static bool IsAudible(CatalogTrackRow track, bool anyoneOnSpotify) => track.HasAudio || (anyoneOnSpotify && track.SpotifyId is not null);
 
     private static MoodPoint NextTarget(RoomRecommendationRequest request)
     {

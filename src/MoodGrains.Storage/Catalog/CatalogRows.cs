@@ -9,6 +9,9 @@ public enum FeatureSource
     /// <summary>Hand estimates written for the demo catalogue.</summary>
     Editorial,
 
+    /// <summary>Measured from the file's own audio by MoodGrains.Audio (library tracks); stronger than editorial, weaker than imported.</summary>
+    Analysed,
+
     /// <summary>Measured by a provider and imported (e.g. Spotify's former audio features in a CSV).</summary>
     Imported,
 }
@@ -48,7 +51,8 @@ public sealed record CatalogTrackRow(
     IReadOnlyList<string> Genres,
     IReadOnlyList<string> Tags,
     CatalogFeatures Features,
-    FeatureSources Sources);
+    FeatureSources Sources,
+    bool HasAudio = false);
 
 public sealed record FeatureSources(
     FeatureSource? Valence, FeatureSource? Energy, FeatureSource? Danceability, FeatureSource? Acousticness, FeatureSource? Tempo, FeatureSource? Tags);

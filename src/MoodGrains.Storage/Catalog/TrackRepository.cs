@@ -18,7 +18,8 @@ public sealed class TrackRepository(NpgsqlDataSource dataSource)
 
     private const string SelectColumns =
         "track_id, spotify_id, title, artists, album, duration_ms, popularity, genres, tags, valence, energy, danceability, acousticness, tempo, " +
-        "valence_source, energy_source, danceability_source, acousticness_source, tempo_source, tags_source";
+        "valence_source, energy_source, danceability_source, acousticness_source, tempo_source, tags_source, " +
+        "EXISTS (SELECT 1 FROM library_files l WHERE l.track_id = tracks.track_id)";
 
     // "MGCATLOG" as a number; distinct from the migrator's lock.
     private const long CatalogLockKey = 0x4D474341544C4F47;
@@ -159,6 +160,7 @@ public sealed class TrackRepository(NpgsqlDataSource dataSource)
         FeatureSource.Imported => "imported",
         FeatureSource.Learned => "learned",
         FeatureSource.Editorial => "editorial",
+        FeatureSource.Analysed => "analysed",
         _ => throw new ArgumentOutOfRangeException(nameof(source), source, null),
     };
 
@@ -168,6 +170,7 @@ public sealed class TrackRepository(NpgsqlDataSource dataSource)
         "imported" => FeatureSource.Imported,
         "learned" => FeatureSource.Learned,
         "editorial" => FeatureSource.Editorial,
+        "analysed" => FeatureSource.Analysed,
         _ => throw new InvalidOperationException($"Unknown feature source '{text}'."),
     };
 
@@ -190,7 +193,8 @@ public sealed class TrackRepository(NpgsqlDataSource dataSource)
                 reader.GetFieldValue<string[]>(7),
                 reader.GetFieldValue<string[]>(8),
                 new CatalogFeatures(Real(9), Real(10), Real(11), Real(12), Real(13)),
-                new FeatureSources(FromText(Text(14)), FromText(Text(15)), FromText(Text(16)), FromText(Text(17)), FromText(Text(18)), FromText(Text(19)))));
+                new FeatureSources(FromText(Text(14)), FromText(Text(15)), FromText(Text(16)), FromText(Text(17)), FromText(Text(18)), FromText(Text(19))),
+                reader.GetBoolean(20)));
         }
 
         return tracks;
@@ -228,9 +232,9 @@ public sealed class TrackRepository(NpgsqlDataSource dataSource)
     {
         // $1 spotify_id, $2 isrc, $3 title, $4 artists, $5 album, $6 duration_ms, $7 popularity, $8 genres, $9 tags,
         // $10..$14 valence, energy, danceability, acousticness, tempo, $15 source.
-        // A feature is overwritten only by a value from an equal or stronger source (imported > editorial > learned),
+        // A feature is overwritten only by a value from an equal or stronger source (imported > analysed > editorial > learned),
         // so importing the demo catalogue over real data never replaces measurements with estimates.
-        const string rank = "array_position(ARRAY['learned','editorial','imported']::text[], {0})";
+        const string rank = "array_position(ARRAY['learned','editorial','analysed','imported']::text[], {0})";
         var set = new StringBuilder();
         set.Append("album = COALESCE($5, album), duration_ms = $6, popularity = COALESCE($7, popularity), isrc = COALESCE(isrc, $2), ");
         set.Append("genres = ARRAY(SELECT DISTINCT g FROM unnest(genres || $8) g ORDER BY g), ");
