@@ -117,8 +117,9 @@ public sealed class AudioPlaybackTests(PostgresFixture fixture, DemoLibraryFixtu
         var database = await fixture.Postgres.CreateDatabaseAsync("e2e_audio_tap");
         await using var silo = await SiloProcess.StartAsync(database, clusterId: "e2e-audio-tap", environment: library.Environment);
         using var playwright = await Playwright.CreateAsync();
-        // Chromium's own autoplay rule: a document may start audio only after the person interacted with it.
-        await using var browser = await Person.LaunchSharedBrowserAsync(playwright);
+        // Chromium's own autoplay rule, named explicitly so a headless build's default cannot change what is tested: a
+        // document may start audio only after the person interacted with it.
+        await using var browser = await Person.LaunchSharedBrowserAsync(playwright, "--autoplay-policy=document-user-activation-required");
         await using var ann = await Person.OpenInAsync(browser, silo.BaseAddress, "Ann", Desktop);
 
         // The drift policy, as the page runs it: seek beyond 300 ms, otherwise a rate that removes the drift in about a
@@ -137,22 +138,33 @@ public sealed class AudioPlaybackTests(PostgresFixture fixture, DemoLibraryFixtu
         await AllPlayingAsync([ann]);
         Assert.False(await ann.EvalAsync<bool>("() => moodgrains.audio.unlockShown"));
 
-        // A second tab of the same member resumes the room without any click in it (a reload would not do: Chromium
-        // lets a document that follows a same-origin page the person used play at once). The browser refuses, and the
-        // page asks once.
+        // The same member opens the room in a fresh browser context (the guest session copied, nothing else: no click
+        // in this document) and the page resumes the room by itself. The browser refuses to play, and the page asks once.
+        // This headless Chromium let such a document play despite the policy switch, so the rule is also enforced in
+        // the page: play() is refused until the person has pressed something in the document, as Chrome's default rule says.
         var code = await ann.EvalAsync<string>("() => moodgrains.roomCode");
-        var tab = await ann.Page.Context.NewPageAsync();
+        await using var context = await browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = Desktop,
+            BaseURL = silo.BaseAddress.ToString(),
+            StorageState = await ann.Page.Context.StorageStateAsync(),
+        });
+        await context.AddInitScriptAsync(
+            "let touched = false; addEventListener('pointerdown', () => { touched = true; }, true); " +
+            "const play = HTMLMediaElement.prototype.play; HTMLMediaElement.prototype.play = function () { " +
+            "return touched ? play.call(this) : Promise.reject(new DOMException('No gesture yet', 'NotAllowedError')); };");
+        var tab = await context.NewPageAsync();
         tab.SetDefaultTimeout(60_000);
         await tab.AddInitScriptAsync($"sessionStorage.setItem('moodgrains.room', '{code}')");
         await tab.GotoAsync("/");
-        await tab.WaitForFunctionAsync("() => moodgrains.room?.nowPlaying?.state === 'Playing' && moodgrains.audio.unlockShown");
+        await WaitAsync(tab, "() => moodgrains.room?.nowPlaying?.state === 'Playing' && moodgrains.audio.unlockShown");
         Assert.True(await tab.EvaluateAsync<bool>("() => moodgrains.audio.paused"));
         Assert.Equal(1, await tab.Locator("#audio-unlock:visible").CountAsync());
 
         await tab.ClickAsync("#audio-unlock");
-        await PlayingAsync(tab, "Ann's second tab");
+        await PlayingAsync(tab, "Ann's second window");
         Assert.False(await tab.EvaluateAsync<bool>("() => moodgrains.audio.unlockShown"));
-        await tab.WaitForFunctionAsync("() => Math.abs(moodgrains.audio.currentTime * 1000 - moodgrains.roomPositionMs()) < 300");
+        await WaitAsync(tab, "() => Math.abs(moodgrains.audio.currentTime * 1000 - moodgrains.roomPositionMs()) < 300");
     }
 
     /// <summary>The first person creates a room through the page, the others join it by its code.</summary>
@@ -194,6 +206,20 @@ public sealed class AudioPlaybackTests(PostgresFixture fixture, DemoLibraryFixtu
             await result.First.GetByRole(AriaRole.Button, new() { Name = "Add" }).ClickAsync();
             await host.WaitForAsync(
                 "p => document.querySelectorAll('#queue li[data-entry-id] .track')[p.index]?.textContent === p.label", new { index = i, label });
+        }
+    }
+
+    /// <summary>Waits for a predicate on a page; a timeout says what the page's audio was doing.</summary>
+    private static async Task WaitAsync(IPage page, string predicate)
+    {
+        try
+        {
+            await page.WaitForFunctionAsync(predicate, null, new PageWaitForFunctionOptions { PollingInterval = 100 });
+        }
+        catch (TimeoutException e)
+        {
+            var audio = await page.EvaluateAsync<string>("() => JSON.stringify({ audio: moodgrains.audio, room: moodgrains.room?.nowPlaying?.state, error: moodgrains.lastError })");
+            throw new TimeoutException($"{e.Message} Waiting for {predicate}; the page: {audio}", e);
         }
     }
 
