@@ -47,8 +47,8 @@ internal sealed class Person : IAsyncDisposable
     }
 
     /// <summary>A Chromium for people who need no camera of their own (the fake device still answers getUserMedia).</summary>
-    public static Task<IBrowser> LaunchSharedBrowserAsync(IPlaywright playwright) =>
-        playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = BrowserArgs });
+    public static Task<IBrowser> LaunchSharedBrowserAsync(IPlaywright playwright, params string[] extraArgs) =>
+        playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = [.. BrowserArgs, .. extraArgs] });
 
     private static async Task<IPage> OpenPageAsync(IBrowser browser, Uri server, string name, ViewportSize viewport)
     {

@@ -1,5 +1,7 @@
 // The MoodGrains page's entry module: entering and leaving rooms, wiring the controls, and start-up.
-// Each concern lives in its own module: state, session, connection, render/*, camera-panel, spotify, search, testhook.
+// Each concern lives in its own module: state, session, connection, render/*, audio-player, camera-panel, spotify, search,
+// testhook.
+import { audioPlayer } from './audio-player.js';
 import { camera, toggleCamera } from './camera-panel.js';
 import { call, connect, invoke } from './connection.js';
 import { $ } from './dom.js';
@@ -80,6 +82,7 @@ function tick() {
 }
 
 function wire() {
+  audioPlayer.install();
   const code = () => state.roomCode;
   $('create-room').addEventListener('click', () => call('CreateRoom', displayName(), false).then(enterRoom, () => {}));
   $('start-solo').addEventListener('click', () => call('CreateRoom', displayName(), true).then(enterRoom, () => {}));

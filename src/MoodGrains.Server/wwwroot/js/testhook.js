@@ -1,5 +1,7 @@
 // What the end-to-end tests read (tests/MoodGrains.EndToEnd.Tests): window.moodgrains.
+import { audioPlayer, driftAction, policy } from './audio-player.js';
 import { clock } from './connection.js';
+import { $ } from './dom.js';
 import { playhead } from './render/now-playing.js';
 import { state } from './state.js';
 
@@ -31,5 +33,28 @@ export function installTestHook() {
     get room() { return state.room; },
     get lastError() { return state.lastError; },
     get corrections() { return playhead.corrections; },
+    // In-page audio: the element's state, and the room position it is steered to (by this page's server clock).
+    get audio() {
+      const a = audioPlayer.element;
+      return {
+        paused: a.paused, currentTime: a.currentTime, src: a.currentSrc || a.getAttribute('src') || '',
+        playbackRate: a.playbackRate, readyState: a.readyState, volume: a.volume, muted: a.muted,
+        mode: audioPlayer.mode, unlockShown: !$('audio-unlock').hidden, seeks: audioPlayer.seeks,
+        lastDriftMs: audioPlayer.lastDriftMs, status: $('audio-status').textContent,
+      };
+    },
+    roomPositionMs: () => audioPlayer.roomPositionMs(),
+    positionAt: serverMs => playhead.target(serverMs),
+    // One synchronized reading, taken on a timer aimed at one server instant; the caller compares pages.
+    readAudioAt: serverMs => new Promise(resolve => setTimeout(() => {
+      const a = audioPlayer.element;
+      const serverNow = clock.serverNow();
+      resolve({
+        audioMs: a.currentTime * 1000, rate: a.playbackRate, paused: a.paused, serverNow, clientNow: clock.clientNow(),
+        roomMs: playhead.target(serverNow),
+      });
+    }, Math.max(0, serverMs - clock.serverNow()))),
+    driftAction: driftMs => driftAction(driftMs),
+    audioPolicy: policy,
   };
 }

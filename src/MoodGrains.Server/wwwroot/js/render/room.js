@@ -1,4 +1,5 @@
 // One room snapshot onto the page: host panel, policy, now playing, members and queue.
+import { audioPlayer } from '../audio-player.js';
 import { $ } from '../dom.js';
 import { isHost, state } from '../state.js';
 import { renderMembers } from './members.js';
@@ -29,4 +30,5 @@ export function render(snapshot) {
   renderNowPlaying(snapshot.nowPlaying);
   renderMembers(snapshot);
   renderQueue(snapshot, host);
+  audioPlayer.tick();
 }
