@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Playwright;
 using MoodGrains.Audio.Demo;
-using MoodGrains.Testing;
+using MoodGrains.Hosting.Local;
 using Xunit.Abstractions;
 
 namespace MoodGrains.EndToEnd.Tests;

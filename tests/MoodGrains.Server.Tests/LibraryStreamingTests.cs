@@ -8,7 +8,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.SignalR.Client;
 using MoodGrains.Abstractions.Rooms;
 using MoodGrains.Audio.Demo;
-using MoodGrains.Testing;
+using MoodGrains.Hosting.Local;
 using Npgsql;
 
 namespace MoodGrains.Server.Tests;
