@@ -31,7 +31,7 @@ public sealed class ReconnectTests(ServersFixture servers)
         // reconnect to it and be dropped again.
         reconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var restarted = await SiloProcess.StartAsync(database, clusterId: "reconnect", httpPort: port);
-        await reconnected.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        await reconnected.Task.WaitAsync(TimeSpan.FromSeconds(120));
 
         var resynced = await client.InvokeAsync("ResumeRoom", room.Code);
         Assert.Equal(playing.NowPlaying!.Entry.EntryId, resynced.NowPlaying!.Entry.EntryId);

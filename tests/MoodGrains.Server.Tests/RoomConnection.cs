@@ -34,7 +34,10 @@ internal sealed class RoomConnection : IAsyncDisposable
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         if (autoReconnect)
         {
-            builder.WithAutomaticReconnect([TimeSpan.Zero, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5)]);
+            // Keeps trying for about two minutes: on a busy 2-core machine a restarted silo can take longer than the
+            // 27 s the shorter schedule covered to answer again (a loaded local run saw the client give up).
+            TimeSpan[] delays = [TimeSpan.Zero, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2)];
+            builder.WithAutomaticReconnect([.. delays, .. Enumerable.Repeat(TimeSpan.FromSeconds(5), 22)]);
         }
 
         var connection = new RoomConnection(builder.Build(), session);
