@@ -3,6 +3,7 @@
 
 MOODGRAINS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MOODGRAINS_DATA="${MOODGRAINS_DATA:-$MOODGRAINS_ROOT/.data}"
+MOODGRAINS_SERVER_PID="$MOODGRAINS_DATA/server.pid"
 MOODGRAINS_PG_PORT="${MOODGRAINS_PG_PORT:-55432}"
 MOODGRAINS_REDIS_PORT="${MOODGRAINS_REDIS_PORT:-56379}"
 
@@ -85,7 +86,28 @@ start_redis() {
   export MOODGRAINS_REDIS="127.0.0.1:$MOODGRAINS_REDIS_PORT"
 }
 
+# The server first: stopped after its database it cannot leave the cluster cleanly.
+stop_server() {
+  local pid
+  [ -f "$MOODGRAINS_SERVER_PID" ] || return 0
+  pid="$(cat "$MOODGRAINS_SERVER_PID")"
+  if kill -0 "$pid" 2>/dev/null && grep -q "MoodGrains.Server" "/proc/$pid/cmdline" 2>/dev/null; then
+    log "stopping the server (pid $pid)"
+    kill -TERM "$pid"
+    for _ in $(seq 1 150); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      log "the server did not stop within 15 s; killing it"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  fi
+  rm -f "$MOODGRAINS_SERVER_PID"
+}
+
 stop_services() {
+  stop_server
   local dir="$MOODGRAINS_DATA/postgres"
   if [ -f "$dir/PG_VERSION" ] && pg_tool pg_ctl -D "$dir" status >/dev/null 2>&1; then
     log "stopping PostgreSQL"

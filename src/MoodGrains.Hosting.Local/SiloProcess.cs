@@ -172,6 +172,30 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Sends SIGTERM and waits up to <paramref name="patience"/> for the process to exit. Returns its exit code, or
+    /// null (and leaves it running) when it did not exit in time.
+    /// </summary>
+    public async Task<int?> TerminateAsync(TimeSpan patience)
+    {
+        if (!_process.HasExited)
+        {
+            using var term = Process.Start("kill", ["-TERM", _process.Id.ToString()]);
+            await term!.WaitForExitAsync();
+            using var timeout = new CancellationTokenSource(patience);
+            try
+            {
+                await _process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return null;
+            }
+        }
+
+        return _process.ExitCode;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await StopAsync();

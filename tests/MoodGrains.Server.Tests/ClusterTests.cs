@@ -62,4 +62,62 @@ public sealed class ClusterTests(ServersFixture servers, ITestOutputHelper outpu
         Assert.Contains($":{b.SiloPort}:", await viaB.LocationAsync(victimRoom), StringComparison.Ordinal);
         output.WriteLine($"room usable again {stopwatch.ElapsedMilliseconds} ms after SIGKILL of its silo");
     }
+    [Fact]
+    public async Task Sigterm_stops_a_silo_within_ten_seconds_and_the_other_silo_takes_over_its_rooms()
+    {
+        var database = await servers.Postgres.CreateDatabaseAsync("sigterm");
+        await using var a = await SiloProcess.StartAsync(database, clusterId: "sigterm");
+        await using var b = await SiloProcess.StartAsync(database, clusterId: "sigterm");
+        using var viaA = await HttpRooms.SignInAsync(a);
+        using var viaB = await HttpRooms.SignInAsync(b);
+
+        // A room that lives on the silo being stopped, with a browser-like connection open to that silo.
+        string? code = null;
+        var placing = Stopwatch.StartNew();
+        while (code is null && placing.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            var candidate = (await HttpRooms.ReadRoomAsync(await viaA.CreateAsync("Ann"))).Code;
+            if ((await viaB.LocationAsync(candidate)).Contains($":{a.SiloPort}:", StringComparison.Ordinal))
+            {
+                code = candidate;
+            }
+        }
+
+        Assert.NotNull(code);
+        await HttpRooms.ReadRoomAsync(await viaB.JoinAsync(code, "Bob"));
+        await using var listener = await RoomConnection.ConnectAsync(a, session: viaA.Session);
+        await listener.InvokeAsync("ResumeRoom", code);
+
+        var stopwatch = Stopwatch.StartNew();
+        var exitCode = await a.TerminateAsync(TimeSpan.FromSeconds(10));
+        stopwatch.Stop();
+        output.WriteLine($"silo exited {stopwatch.ElapsedMilliseconds} ms after SIGTERM with code {exitCode}");
+
+        Assert.True(exitCode is not null, $"the silo ignored SIGTERM for 10 s:\n{a.Output[^Math.Min(a.Output.Length, 4000)..]}");
+        Assert.Equal(0, exitCode);
+        Assert.DoesNotContain("Unhandled exception", a.Output, StringComparison.Ordinal);
+        var room = await HttpRooms.ReadRoomAsync(await viaB.GetAsync(code));
+        Assert.Equal(["Ann", "Bob"], room.Members.Select(m => m.DisplayName));
+        Assert.Contains($":{b.SiloPort}:", await viaB.LocationAsync(code), StringComparison.Ordinal);
+    }
+    [Fact]
+    public async Task Sigterm_stops_a_silo_within_ten_seconds_after_its_database_and_redis_went_away()
+    {
+        // The order an operator's "stop everything" used to take: databases first, then the server.
+        var postgres = await PostgresServer.StartAsync();
+        var redis = await RedisServer.StartAsync();
+        await using var silo = await SiloProcess.StartAsync(await postgres.CreateDatabaseAsync("orphan"), redis.ConnectionString, clusterId: "orphan");
+        using var host = await HttpRooms.SignInAsync(silo);
+        var code = (await HttpRooms.ReadRoomAsync(await host.CreateAsync("Ann"))).Code;
+        await using var listener = await RoomConnection.ConnectAsync(silo, session: host.Session);
+        await listener.InvokeAsync("ResumeRoom", code);
+
+        await redis.DisposeAsync();
+        await postgres.DisposeAsync();
+        var stopwatch = Stopwatch.StartNew();
+        var exitCode = await silo.TerminateAsync(TimeSpan.FromSeconds(10));
+        output.WriteLine($"silo exited {stopwatch.ElapsedMilliseconds} ms after SIGTERM with code {exitCode}");
+
+        Assert.True(exitCode is not null, $"the silo ignored SIGTERM for 10 s:\n{silo.Output[^Math.Min(silo.Output.Length, 4000)..]}");
+    }
 }

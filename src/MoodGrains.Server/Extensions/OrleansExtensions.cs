@@ -4,6 +4,7 @@ using MoodGrains.Grains.Rooms;
 using MoodGrains.Grains.Users;
 using MoodGrains.Playback;
 using MoodGrains.Server.Hubs;
+using MoodGrains.Server.Operations;
 using MoodGrains.Server.Options;
 using MoodGrains.Server.Rooms;
 using MoodGrains.Storage.Rooms;
@@ -24,6 +25,9 @@ internal static class OrleansExtensions
         builder.Services.AddMoodGrainsOptions<PostgresOptions>(PostgresOptions.Section);
         builder.Services.AddMoodGrainsOptions<ClusterSiloOptions>(ClusterSiloOptions.Section);
         builder.Services.AddMoodGrainsOptions<MoodOptions>(MoodOptions.Section);
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<ClusterSiloOptions>>((o, silo) =>
+            o.ShutdownTimeout = silo.Value.ShutdownTimeout);
+        builder.Services.AddHostedService<StopDeadline>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RoomBroadcaster>();
         builder.Services.AddSingleton<RoomSubscriptions>();

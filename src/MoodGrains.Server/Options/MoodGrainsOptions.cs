@@ -49,6 +49,14 @@ public sealed class ClusterSiloOptions
     /// <summary>How long a grain call may take before the caller gets a timeout (Orleans' default is 30 s).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a stop (SIGTERM) may spend leaving the cluster gracefully: handing rooms over, telling the membership
+    /// table. Past it the silo stops at once and the others notice through their probes, so a stop with PostgreSQL
+    /// already gone still ends in time (Orleans would otherwise retry the table for over a minute).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:01:00")]
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>Signs the guest session tokens that identify a browser. Bound from <c>MoodGrains:Session</c>.</summary>
