@@ -120,4 +120,32 @@ public sealed class ClusterTests(ServersFixture servers, ITestOutputHelper outpu
 
         Assert.True(exitCode is not null, $"the silo ignored SIGTERM for 10 s:\n{silo.Output[^Math.Min(silo.Output.Length, 4000)..]}");
     }
+    [Fact]
+    public async Task A_silo_that_stalls_for_three_seconds_stays_in_the_cluster()
+    {
+        // A GC pause or a frame flood on 2 cores can freeze a silo for seconds; that must not get it evicted (the
+        // earlier detector declared a silo dead after two missed 1 s probes).
+        var database = await servers.Postgres.CreateDatabaseAsync("stall");
+        await using var a = await SiloProcess.StartAsync(database, clusterId: "stall");
+        await using var b = await SiloProcess.StartAsync(database, clusterId: "stall");
+        using var viaB = await HttpRooms.SignInAsync(b);
+        await Task.Delay(TimeSpan.FromSeconds(3)); // both silos probing each other
+
+        await SignalAsync("STOP", a.ProcessId);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await SignalAsync("CONT", a.ProcessId);
+        await Task.Delay(TimeSpan.FromSeconds(8)); // past any vote that the stall could have caused
+
+        Assert.False(a.HasExited, $"the stalled silo was evicted and stopped:\n{a.Output[^Math.Min(a.Output.Length, 3000)..]}");
+        using var viaA = await HttpRooms.SignInAsync(a);
+        var code = (await HttpRooms.ReadRoomAsync(await viaA.CreateAsync("Ann"))).Code;
+        Assert.Equal(["Ann"], (await HttpRooms.ReadRoomAsync(await viaB.GetAsync(code))).Members.Select(m => m.DisplayName));
+        Assert.DoesNotContain("declared dead", a.Output, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static async Task SignalAsync(string signal, int processId)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", processId.ToString()])!;
+        await kill.WaitForExitAsync();
+    }
 }

@@ -84,17 +84,21 @@ internal static class OrleansExtensions
                 o.ConnectionString = postgres.Value.ConnectionString;
             }));
 
-            // Failure detection tuned for a small cluster on one network: a silo killed with SIGKILL is declared dead
-            // after two missed 1 s probes by a single peer, instead of Orleans' defaults (three missed 5 s probes, two votes),
-            // which measured 12-30 s before a room came back.
-            orleans.Configure<ClusterMembershipOptions>(o =>
+            // Failure detection for a small cluster on one network. Orleans' defaults (three missed 5 s probes, two
+            // votes) measured 12-30 s before a room came back; one missed-probe pair of 1 s by a single peer (the
+            // earlier setting) evicted silos that a GC pause or a frame flood on 2 cores stalled for two seconds.
+            // Several probes and, where there are enough silos, two votes; indirect probes through a third silo keep
+            // one peer's trouble from condemning a healthy silo. See ClusterSiloOptions.ProbeTimeout.
+            orleans.Services.AddOptions<ClusterMembershipOptions>().Configure<IOptions<ClusterSiloOptions>>((o, options) =>
             {
-                o.ProbeTimeout = TimeSpan.FromSeconds(1);
-                o.NumMissedProbesLimit = 2;
-                o.NumVotesForDeathDeclaration = 1;
+                var detection = options.Value;
+                o.ProbeTimeout = detection.ProbeTimeout;
+                o.NumMissedProbesLimit = detection.MissedProbesLimit;
+                o.NumVotesForDeathDeclaration = detection.VotesForDeath;
+                o.EnableIndirectProbes = true;
                 o.TableRefreshTimeout = TimeSpan.FromSeconds(2);
                 o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(5);
-                o.DeathVoteExpirationTimeout = TimeSpan.FromSeconds(10);
+                o.DeathVoteExpirationTimeout = TimeSpan.FromSeconds(10) + detection.ProbeTimeout * detection.MissedProbesLimit;
             });
             orleans.Services.AddOptions<SiloMessagingOptions>().Configure<IOptions<ClusterSiloOptions>>((o, silo) =>
             {

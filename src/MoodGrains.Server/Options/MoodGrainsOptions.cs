@@ -57,6 +57,20 @@ public sealed class ClusterSiloOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:01:00")]
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Failure detection: a silo that misses <see cref="MissedProbesLimit"/> probes in a row, sent every
+    /// <see cref="ProbeTimeout"/>, is suspected; <see cref="VotesForDeath"/> suspecting silos (fewer where the cluster
+    /// is smaller) declare it dead and its rooms move. A killed silo is gone after about ProbeTimeout x MissedProbesLimit.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.5", "00:00:30")]
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(1.5);
+
+    [Range(2, 10)]
+    public int MissedProbesLimit { get; set; } = 3;
+
+    [Range(1, 5)]
+    public int VotesForDeath { get; set; } = 2;
 }
 
 /// <summary>Signs the guest session tokens that identify a browser. Bound from <c>MoodGrains:Session</c>.</summary>
