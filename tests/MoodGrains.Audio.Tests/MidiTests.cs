@@ -53,6 +53,20 @@ public sealed class MidiTests
     }
 
     [Fact]
+    public void Every_piece_has_its_own_made_up_ensemble_and_naming_them_left_the_music_as_it_was()
+    {
+        var pieces = Enumerable.Range(0, 192).Select(i => DemoComposer.Compose(i, 12)).ToList();
+        Assert.Equal(192, pieces.Select(p => p.Artist).Distinct().Count());
+        Assert.All(pieces.Where(p => p.Region == MoodRegion.SadLow), p => Assert.EndsWith(" Quartet", p.Artist, StringComparison.Ordinal));
+        Assert.Equal(pieces[5].Artist, DemoComposer.Compose(5, 12).Artist);
+        Assert.NotEqual(pieces.Take(40).Select(p => p.Artist), Enumerable.Range(0, 40).Select(i => DemoComposer.Compose(i, 13).Artist));
+
+        // The MIDI of the default library as it was rendered before pieces had artists: an existing library is reused.
+        var bytes = pieces.Take(4).SelectMany(p => p.Midi).ToArray();
+        Assert.Equal("bd24ebea6e5600bc9991559b7d7a560860d4e934c98e31a02676b3c7221409fc", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)));
+    }
+
+    [Fact]
     public void Pieces_take_turns_over_the_four_regions_with_their_mode_and_tempo_range()
     {
         var pieces = Enumerable.Range(0, 40).Select(i => DemoComposer.Compose(i, 12)).ToList();

@@ -12,7 +12,7 @@ namespace MoodGrains.EndToEnd.Tests;
 /// members who cannot follow (no account, no Premium) are not offered the control and are refused if they force it.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class SpotifyPageTests(SpotifyPageFixture fixture, ITestOutputHelper output) : IClassFixture<SpotifyPageFixture>
+public sealed partial class SpotifyPageTests(SpotifyPageFixture fixture, ITestOutputHelper output) : IClassFixture<SpotifyPageFixture>
 {
     private static readonly ViewportSize Desktop = new() { Width = 1280, Height = 900 };
     private static readonly LocatorAssertionsToBeVisibleOptions Visible = new() { Timeout = 60_000 };

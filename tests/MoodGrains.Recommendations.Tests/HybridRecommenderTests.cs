@@ -12,7 +12,7 @@ public sealed class HybridRecommenderTests
 
     /// <summary>
     /// 60 tracks by 30 artists (two each); "rock" fans play tracks 0-19, "jazz" fans 40-59; everyone plays 20-39 a little.
-    /// Half the catalogue has happy audio features, a quarter sad, a quarter none.
+    /// Half the catalogue has happy audio features, a quarter sad, a quarter none. Every third track is on Spotify.
     /// </summary>
     private static RecommenderSnapshot Build()
     {
@@ -21,7 +21,7 @@ public sealed class HybridRecommenderTests
             0 or 1 => new TrackFeatures(0.9f, 0.8f, 0.7f, 0.1f, 125),
             2 => new TrackFeatures(0.1f, 0.2f, 0.3f, 0.9f, 80),
             _ => TrackFeatures.None,
-        }, 50)).ToArray();
+        }, 50, OnSpotify: i % 3 == 0)).ToArray();
         var random = new Random(11);
         var plays = new List<PlayEvent>();
         for (var u = 0; u < 40; u++)
@@ -72,6 +72,50 @@ public sealed class HybridRecommenderTests
         var list = new HybridRecommender(Snapshot, new HybridOptions { MaxPerArtist = 1 })
             .Recommend(new RecommendationRequest([new Listener("rock1")], Happy, 15));
         Assert.Equal(list.Count, list.Select(r => r.Artist).Distinct().Count());
+    }
+
+    [Theory]
+    [InlineData(GroupAggregation.Average)]
+    [InlineData(GroupAggregation.Fair)]
+    public void The_artist_cap_gives_way_to_diversity_when_the_candidates_cannot_meet_it(GroupAggregation rule)
+    {
+        var recommender = new HybridRecommender(Snapshot, new HybridOptions { MaxPerArtist = 1 });
+        var room = new RecommendationRequest([new Listener("rock1"), new Listener("jazz25")], Happy, 40) { Aggregation = rule };
+
+        // 30 artists cannot fill 40 slots one track each: the list is still full, every artist comes once before any
+        // comes twice, and the capped part is exactly what the cap alone would have chosen.
+        var list = recommender.Recommend(room);
+        Assert.Equal(40, list.Count);
+        Assert.Equal(30, list.Take(30).Select(r => r.Artist).Distinct().Count());
+        Assert.All(list.GroupBy(r => r.Artist), g => Assert.InRange(g.Count(), 1, 2));
+        Assert.Equal(recommender.Recommend(room with { Count = 30 }).Select(r => r.TrackId), list.Take(30).Select(r => r.TrackId));
+
+        // Five playable tracks by three artists: all five come back, two artists' second tracks last.
+        var five = Snapshot.Tracks.Take(5).Select(t => t.TrackId).ToHashSet();
+        var few = recommender.Recommend(room with { Count = 10, Playable = new PlayableSources(five, SpotifyFollowed: false) });
+        Assert.Equal(five.Order(), few.Select(r => r.TrackId).Order());
+        Assert.Equal(3, few.Take(3).Select(r => r.Artist).Distinct().Count());
+    }
+
+    [Fact]
+    public void Recommends_only_tracks_the_room_can_hear()
+    {
+        var recommender = new HybridRecommender(Snapshot, new HybridOptions { MaxPerArtist = 2 });
+        var library = Snapshot.Tracks.Where(t => t.TrackId % 5 == 0).Select(t => t.TrackId).ToHashSet();
+        var onSpotify = Snapshot.Tracks.Where(t => t.OnSpotify).Select(t => t.TrackId).ToHashSet();
+        var room = new RecommendationRequest([new Listener("rock1")], Happy, 15);
+
+        // Nobody follows on Spotify: library tracks only, as many as asked for while the library lasts.
+        var libraryOnly = recommender.Recommend(room with { Playable = new PlayableSources(library, SpotifyFollowed: false) });
+        Assert.Equal(12, libraryOnly.Count);
+        Assert.All(libraryOnly, r => Assert.Contains(r.TrackId, library));
+
+        // With a Spotify follower, Spotify tracks join the pool, and the unfiltered favourites that are on neither stay out.
+        var withSpotify = recommender.Recommend(room with { Playable = new PlayableSources(library, SpotifyFollowed: true) });
+        Assert.Equal(15, withSpotify.Count);
+        Assert.All(withSpotify, r => Assert.True(library.Contains(r.TrackId) || onSpotify.Contains(r.TrackId)));
+        Assert.Contains(withSpotify, r => !library.Contains(r.TrackId));
+        Assert.Contains(recommender.Recommend(room), r => !library.Contains(r.TrackId) && !onSpotify.Contains(r.TrackId));
     }
 
     [Fact]

@@ -65,6 +65,19 @@ public sealed class SpotifyLoginApiTests(ServersFixture servers)
         var other = await host.Client("guest-2").GetFromJsonAsync<SpotifyStatusResponse>(new Uri("/api/spotify/status", UriKind.Relative));
         Assert.False(other!.Linked);
 
+        // The Web Playback SDK in the member's page gets the member's own access token, uncached; nobody else's.
+        using var playerToken = await http.GetAsync(new Uri("/api/spotify/player-token", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, playerToken.StatusCode);
+        var body = (await playerToken.Content.ReadFromJsonAsync<SpotifyPlayerTokenResponse>())!;
+        Assert.Equal("server-access", body.AccessToken);
+        Assert.True(playerToken.Headers.CacheControl?.NoStore, "a token must not be kept in the browser's cache");
+        Assert.DoesNotContain("server-access", body.ToString(), StringComparison.Ordinal);
+        using var notTheirs = await host.Client("guest-2").GetAsync(new Uri("/api/spotify/player-token", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Conflict, notTheirs.StatusCode);
+        Assert.DoesNotContain("server-access", await notTheirs.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var anonymous = await host.Client(userId: null).GetAsync(new Uri("/api/spotify/player-token", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+
         var logout = await http.DeleteAsync(new Uri("/api/spotify/login", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
         Assert.False((await http.GetFromJsonAsync<SpotifyStatusResponse>(new Uri("/api/spotify/status", UriKind.Relative)))!.Linked);
@@ -95,8 +108,10 @@ public sealed class SpotifyLoginApiTests(ServersFixture servers)
         var status = await http.GetFromJsonAsync<SpotifyStatusResponse>(new Uri("/api/spotify/status", UriKind.Relative));
         var login = await http.PostAsync(new Uri("/api/spotify/login", UriKind.Relative), null);
         var devices = await http.GetAsync(new Uri("/api/spotify/devices", UriKind.Relative));
+        var playerToken = await http.GetAsync(new Uri("/api/spotify/player-token", UriKind.Relative));
 
         Assert.False(status!.Enabled);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, playerToken.StatusCode);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, login.StatusCode);
         Assert.Contains("MOODGRAINS_SPOTIFY_CLIENT_ID", await login.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, devices.StatusCode);

@@ -67,7 +67,7 @@ public sealed class ListeningEventRepositoryTests(PostgresFixture postgres)
     {
         await using var dataSource = await CreateSchemaAsync();
         var ids = await InsertTracksAsync(dataSource, 2);
-        await using (var update = dataSource.CreateCommand("UPDATE tracks SET valence = 0.8, tempo = 128 WHERE track_id = $1"))
+        await using (var update = dataSource.CreateCommand("UPDATE tracks SET valence = 0.8, tempo = 128, spotify_id = 'sp0' WHERE track_id = $1"))
         {
             update.Parameters.AddWithValue(ids[0]);
             await update.ExecuteNonQueryAsync();
@@ -85,6 +85,7 @@ public sealed class ListeningEventRepositoryTests(PostgresFixture postgres)
         Assert.Null(rows[0].Energy);
         Assert.Null(rows[1].Valence);
         Assert.Equal(["Artist 0"], rows[0].Artists);
+        Assert.Equal([true, false], rows.Select(r => r.OnSpotify));
     }
 
     [Fact]

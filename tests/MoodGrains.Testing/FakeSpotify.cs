@@ -19,7 +19,8 @@ public sealed record PlayerCall(string Account, string Command, string? DeviceId
 /// OpenAPI description (TrackObject, paging, device and error objects): we cannot reach Spotify from here.
 /// Login codes name the account ("premium-…" or "free-…"); search finds any title and artist asked for, with an id
 /// derived from them; the device "offline", and any device of an account switched off, answers like Spotify does when
-/// no device is active; an account can also be put through an outage.
+/// no device is active; an account can also be put through an outage. A Web Playback SDK player in a page becomes a
+/// device through <see cref="RegisterWebPlayer"/> (the tests' stand-in for the SDK calls it).
 /// </summary>
 public sealed partial class FakeSpotify : IAsyncDisposable
 {
@@ -27,6 +28,7 @@ public sealed partial class FakeSpotify : IAsyncDisposable
     private readonly Channel<PlayerCall> _calls = Channel.CreateUnbounded<PlayerCall>();
     private readonly ConcurrentDictionary<string, DeviceState> _devices = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Func<IResult>> _failing = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string Account, string Name)> _webPlayers = new(StringComparer.Ordinal);
 
     private FakeSpotify(WebApplication app, int port)
     {
@@ -79,6 +81,24 @@ public sealed partial class FakeSpotify : IAsyncDisposable
 
         return calls;
     }
+
+    /// <summary>
+    /// What Spotify does when a Web Playback SDK player connects with an access token: the page becomes a Connect
+    /// device of that token's account, listed with its devices and playable by id. Returns the new device id.
+    /// </summary>
+    public string RegisterWebPlayer(string accessToken, string name)
+    {
+        var id = "web-" + Guid.NewGuid().ToString("N")[..16];
+        _webPlayers[id] = (accessToken, name);
+        return id;
+    }
+
+    /// <summary>A player's disconnect: the device leaves the account's list and can no longer be played on.</summary>
+    public void UnregisterWebPlayer(string deviceId) => _webPlayers.TryRemove(deviceId, out _);
+
+    /// <summary>Web Playback SDK devices connected now, as (device id, account, name).</summary>
+    public IReadOnlyList<(string DeviceId, string Account, string Name)> WebPlayers =>
+        _webPlayers.Select(p => (p.Key, p.Value.Account, p.Value.Name)).ToArray();
 
     /// <summary>Makes the account's device run ahead (positive) or behind the position it was started at.</summary>
     public void Drift(string account, int milliseconds) =>
@@ -159,20 +179,16 @@ public sealed partial class FakeSpotify : IAsyncDisposable
             });
         });
 
-        app.MapGet("/v1/me/player/devices", () => Results.Json(new JsonObject
+        app.MapGet("/v1/me/player/devices", (HttpRequest request) =>
         {
-            ["devices"] = new JsonArray(new JsonObject
+            var devices = new JsonArray(Device("kitchen-speaker", "Kitchen", "Speaker", true));
+            foreach (var (id, player) in _webPlayers.Where(p => p.Value.Account == Account(request)))
             {
-                ["id"] = "kitchen-speaker",
-                ["is_active"] = true,
-                ["is_private_session"] = false,
-                ["is_restricted"] = false,
-                ["name"] = "Kitchen",
-                ["type"] = "Speaker",
-                ["volume_percent"] = 60,
-                ["supports_volume"] = true,
-            }),
-        }));
+                devices.Add(Device(id, player.Name, "Computer", false));
+            }
+
+            return Results.Json(new JsonObject { ["devices"] = devices });
+        });
 
         // GET /me/player: the device plays on from where it was started, like a real one (204 when nothing ever played).
         app.MapGet("/v1/me/player", (HttpRequest request) =>
@@ -226,6 +242,13 @@ public sealed partial class FakeSpotify : IAsyncDisposable
             if (device == "offline")
             {
                 return Error(404, "Player command failed: No active device found", "NO_ACTIVE_DEVICE");
+            }
+
+            // A web player is the device of the account that connected it, and only while it is connected.
+            if (device is not null && device.StartsWith("web-", StringComparison.Ordinal)
+                && (!_webPlayers.TryGetValue(device, out var player) || player.Account != account))
+            {
+                return Error(404, "Device not found", null);
             }
 
             var uris = new List<string>();
@@ -282,6 +305,18 @@ public sealed partial class FakeSpotify : IAsyncDisposable
             ["external_ids"] = new JsonObject(),
         };
     }
+
+    private static JsonObject Device(string id, string name, string type, bool active) => new()
+    {
+        ["id"] = id,
+        ["is_active"] = active,
+        ["is_private_session"] = false,
+        ["is_restricted"] = false,
+        ["name"] = name,
+        ["type"] = type,
+        ["volume_percent"] = 60,
+        ["supports_volume"] = true,
+    };
 
     private static IResult Unauthorized() => Error(401, "No token provided", null);
 

@@ -42,7 +42,19 @@ public sealed record QueueEntry(
     [property: Id(2)] string Reason,
     [property: Id(3)] string? AddedByUserId,
     [property: Id(4)] string AddedBy,
-    [property: Id(5)] DateTimeOffset AddedAt);
+    [property: Id(5)] DateTimeOffset AddedAt)
+{
+    /// <summary>The server has a library and no audio for this track: only members following on Spotify can hear it.</summary>
+    [Id(6)]
+    public bool NoAudioHere { get; init; }
+
+    /// <summary>
+    /// Set in the room's snapshot when nobody in the room can hear the track now ("nobody here can play this: Spotify
+    /// only"); pages show it on the item. Always null in the room's state: it follows who listens on Spotify.
+    /// </summary>
+    [Id(7)]
+    public string? Note { get; init; }
+}
 
 /// <summary>
 /// The room's playhead as a server-clock anchor: at server time <see cref="AnchorServerMs"/> (Unix ms) the track was at

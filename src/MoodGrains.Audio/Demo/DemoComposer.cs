@@ -15,6 +15,9 @@ public enum MoodRegion
 public sealed record DemoPiece(
     int Index, string Title, MoodRegion Region, int TempoBpm, int Tonic, KeyMode Mode, double DurationSeconds, MoodPosition Target, byte[] Midi)
 {
+    /// <summary>The made-up ensemble credited with the piece (<see cref="DemoArtists"/>); not written into the MIDI.</summary>
+    public required string Artist { get; init; }
+
     public string Key => KeyEstimator.PitchNames[Tonic];
 }
 
@@ -110,7 +113,10 @@ public static class DemoComposer
         }
 
         var seconds = bars * 4 * 60.0 / bpm;
-        return new DemoPiece(index, title, region, bpm, tonic, style.Mode, Math.Round(seconds, 2), style.Target, midi.ToBytes());
+        return new DemoPiece(index, title, region, bpm, tonic, style.Mode, Math.Round(seconds, 2), style.Target, midi.ToBytes())
+        {
+            Artist = DemoArtists.For(index, seed, region),
+        };
     }
 
     /// <summary>Pitch classes of the triad on <paramref name="degree"/>; in minor, V takes the raised leading tone (harmonic minor).</summary>

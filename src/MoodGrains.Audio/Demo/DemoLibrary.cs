@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 
 namespace MoodGrains.Audio.Demo;
 
-/// <summary>One line of the demo library's manifest: a rendered piece and the mood it was composed for.</summary>
+/// <summary>One line of the demo library's manifest: a rendered piece, its made-up artist, and the mood it was composed for.</summary>
 public sealed record DemoTrack(
     string Title,
     string Artist,
@@ -28,7 +28,6 @@ public sealed record DemoTrack(
 /// </summary>
 public static class DemoLibrary
 {
-    public const string Artist = "MoodGrains demo";
     public const string ManifestFile = "manifest.json";
     public const int DefaultSeed = 12;
     public const int DefaultCount = 40;
@@ -93,7 +92,7 @@ public static class DemoLibrary
             // The file's own duration: FluidSynth renders the release and reverb tails past the last bar.
             var duration = await DurationAsync(opusPath, cancellationToken) ?? piece.DurationSeconds;
             tracks.Add(new DemoTrack(
-                piece.Title, Artist, Path.GetFileName(opusPath), Path.GetFileName(midiPath), duration, piece.TempoBpm, piece.Key,
+                piece.Title, piece.Artist, Path.GetFileName(opusPath), Path.GetFileName(midiPath), duration, piece.TempoBpm, piece.Key,
                 piece.Mode.ToString().ToLowerInvariant(), RegionName(piece.Region), piece.Target.Valence, piece.Target.Arousal, seed, i));
             progress?.Report((i + 1, count, piece.Title));
         }

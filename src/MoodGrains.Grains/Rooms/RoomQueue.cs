@@ -62,7 +62,7 @@ public static class RoomQueue
             reason += track.SpotifyUri is null ? " · no audio here and not on Spotify" : " · no audio here — plays on Spotify only";
         }
 
-        var entry = NewEntry(state, track, reason, userId, member.DisplayName, now);
+        var entry = NewEntry(state, track, reason, userId, member.DisplayName, now) with { NoAudioHere = silent };
         state.Queue.Insert(position < 0 ? state.Queue.Count : position, entry);
         return entry;
     }

@@ -64,7 +64,7 @@ public sealed class RoomState
     /// <summary>What members see of the room (the group mood is the grain's, kept in memory only).</summary>
     public RoomSnapshot ToSnapshot(string code, GroupMood mood, long serverMs) => new(code, HostUserId, Members.ToArray(), IsSolo, CreatedAt, Version)
     {
-        Queue = Queue.ToArray(),
+        Queue = QueueAudibility.Noted(Queue, SpotifyListeners.Count > 0),
         NowPlaying = NowPlaying,
         Policy = Policy,
         QueueLocked = QueueLocked,

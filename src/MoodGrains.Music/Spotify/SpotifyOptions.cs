@@ -25,9 +25,12 @@ public sealed class SpotifyOptions
 
     public Uri AccountsBaseUrl { get; set; } = new("https://accounts.spotify.com/");
 
-    /// <summary>Scopes asked for at login: profile, top tracks, and reading and controlling playback.</summary>
+    /// <summary>
+    /// Scopes asked for at login: profile, top tracks, reading and controlling playback, and what the Web Playback SDK
+    /// needs to make the member's page a device (streaming, user-read-email).
+    /// </summary>
     public string Scopes { get; set; } =
-        "user-read-private user-top-read user-read-playback-state user-modify-playback-state user-read-currently-playing";
+        "user-read-private user-read-email user-top-read user-read-playback-state user-modify-playback-state user-read-currently-playing streaming";
 
     /// <summary>Page size for search; apps in development mode may ask for at most 10.</summary>
     public int SearchLimit { get; set; } = 10;

@@ -9,8 +9,9 @@ namespace MoodGrains.Recommendations.Hybrid;
 
 /// <summary>
 /// Top-k for one listener or a room from a <see cref="RecommenderSnapshot"/>: collaborative preference (mood-shifted
-/// user vectors), mood fit, popularity; never a track in the freshness window; at most
-/// <see cref="HybridOptions.MaxPerArtist"/> per artist; members combined by <see cref="GroupAggregation"/>.
+/// user vectors), mood fit, popularity; never a track in the freshness window nor one the room cannot hear
+/// (<see cref="RecommendationRequest.Playable"/>); at most <see cref="HybridOptions.MaxPerArtist"/> per artist while the
+/// candidates allow it; members combined by <see cref="GroupAggregation"/>.
 /// Thread-safe: the snapshot is immutable and each call allocates its own buffers.
 /// </summary>
 public sealed class HybridRecommender
@@ -79,6 +80,18 @@ public sealed class HybridRecommender
             if (_snapshot.TryGetTrack(trackId, out var excluded))
             {
                 coarse[excluded] = float.NegativeInfinity;
+            }
+        }
+
+        if (request.Playable is { } playable)
+        {
+            // Before the short-list, not after: a small library in a large catalogue would rarely reach the top few.
+            for (var i = 0; i < coarse.Length; i++)
+            {
+                if (!playable.Allows(_snapshot.Tracks[i]))
+                {
+                    coarse[i] = float.NegativeInfinity;
+                }
             }
         }
 
@@ -160,26 +173,34 @@ public sealed class HybridRecommender
         }
     }
 
+    /// <remarks>
+    /// The artist cap is a preference, not a reason to come back short: when the short-list cannot fill the list
+    /// within <see cref="HybridOptions.MaxPerArtist"/> (a library by a handful of artists, a room filtered to what it can
+    /// hear), the cap rises by one at a time, so the rest goes first to the artists with the fewest picks so far.
+    /// </remarks>
     private List<(int Index, float Score)> Select(GroupAggregation rule, int[] candidates, Member[] members, float[][] perMember, int count)
     {
         var totalWeight = members.Sum(m => m.Weight);
         var perArtist = new Dictionary<int, int>();
         var result = new List<(int Index, float Score)>(count);
-        bool ArtistAllows(int c) => perArtist.GetValueOrDefault(_snapshot.ArtistOfTrack[candidates[c]]) < _options.MaxPerArtist;
+        var taken = new bool[candidates.Length];
+        var cap = _options.MaxPerArtist;
+        bool ArtistAllows(int c) => perArtist.GetValueOrDefault(_snapshot.ArtistOfTrack[candidates[c]]) < cap;
         void Take(int c, float score)
         {
             var artist = _snapshot.ArtistOfTrack[candidates[c]];
             perArtist[artist] = perArtist.GetValueOrDefault(artist) + 1;
+            taken[c] = true;
             result.Add((c, score));
         }
 
+        var wanted = Math.Min(count, candidates.Length);
         if (rule == GroupAggregation.Fair && members.Length > 1)
         {
             // Satisfaction of each member so far, relative to the best the short-list could give them.
             var best = perMember.Select(s => Math.Max(1e-6f, TensorPrimitives.Max(s))).ToArray();
             var satisfaction = new float[members.Length];
-            var taken = new bool[candidates.Length];
-            while (result.Count < count)
+            while (result.Count < wanted)
             {
                 var bestIndex = -1;
                 var bestScore = float.NegativeInfinity;
@@ -204,10 +225,10 @@ public sealed class HybridRecommender
 
                 if (bestIndex < 0)
                 {
-                    break;
+                    cap++;
+                    continue;
                 }
 
-                taken[bestIndex] = true;
                 for (var m = 0; m < members.Length; m++)
                 {
                     satisfaction[m] += perMember[m][bestIndex] / best[m];
@@ -225,17 +246,20 @@ public sealed class HybridRecommender
             scores[c] = rule == GroupAggregation.LeastMisery ? perMember.Min(s => s[c]) : WeightedMean(perMember, members, c, totalWeight);
         }
 
-        var order = Enumerable.Range(0, candidates.Length).OrderByDescending(c => scores[c]).ThenBy(c => c);
-        foreach (var c in order)
+        var order = Enumerable.Range(0, candidates.Length).OrderByDescending(c => scores[c]).ThenBy(c => c).ToArray();
+        for (; result.Count < wanted; cap++)
         {
-            if (result.Count == count)
+            foreach (var c in order)
             {
-                break;
-            }
+                if (result.Count == wanted)
+                {
+                    break;
+                }
 
-            if (ArtistAllows(c))
-            {
-                Take(c, scores[c]);
+                if (!taken[c] && ArtistAllows(c))
+                {
+                    Take(c, scores[c]);
+                }
             }
         }
 

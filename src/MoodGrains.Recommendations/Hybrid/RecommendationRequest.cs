@@ -1,4 +1,5 @@
 using MoodGrains.Mood;
+using MoodGrains.Recommendations.Serving;
 
 namespace MoodGrains.Recommendations.Hybrid;
 
@@ -17,6 +18,19 @@ public sealed record RecommendationRequest(IReadOnlyList<Listener> Listeners, Mo
 
     /// <summary>Overrides <see cref="HybridOptions.Aggregation"/> for this request.</summary>
     public GroupAggregation? Aggregation { get; init; }
+
+    /// <summary>Only tracks someone in the room can hear; null: every track (a room that plays the catalogue on a timeline).</summary>
+    public PlayableSources? Playable { get; init; }
+}
+
+/// <summary>
+/// Where a room's members can hear music, as a candidate filter: the server's own library (<paramref name="LibraryTrackIds"/>,
+/// audio it streams to every page), and Spotify while <paramref name="SpotifyFollowed"/> (a member follows the room on
+/// their Spotify, so a track with a Spotify id reaches at least them).
+/// </summary>
+public sealed record PlayableSources(IReadOnlySet<long> LibraryTrackIds, bool SpotifyFollowed)
+{
+    public bool Allows(CatalogTrack track) => LibraryTrackIds.Contains(track.TrackId) || (SpotifyFollowed && track.OnSpotify);
 }
 
 /// <summary>The real contributions behind a recommendation, averaged over the members (weighted).</summary>

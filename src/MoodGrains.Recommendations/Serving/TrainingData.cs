@@ -10,7 +10,8 @@ namespace MoodGrains.Recommendations.Serving;
 public sealed record PlayEvent(string UserId, long TrackId, float Strength, MoodPoint Mood, float MoodConfidence);
 
 /// <summary>A catalogue track as the recommender sees it; features and popularity may be missing.</summary>
-public sealed record CatalogTrack(long TrackId, string Artist, TrackFeatures Features, float? Popularity = null);
+/// <param name="OnSpotify">The track has a Spotify id, so a member following on Spotify can hear it.</param>
+public sealed record CatalogTrack(long TrackId, string Artist, TrackFeatures Features, float? Popularity = null, bool OnSpotify = false);
 
 /// <summary>How much a play outcome says about preference; a dislike is no positive evidence at all.</summary>
 public static class PlayOutcomes

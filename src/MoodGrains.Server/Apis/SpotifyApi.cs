@@ -11,6 +11,12 @@ public sealed record SpotifyStatusResponse(bool Enabled, bool Linked, string? Di
 
 public sealed record SpotifyLoginResponse(Uri AuthorizeUrl);
 
+/// <summary>The member's own access token, for the Web Playback SDK in their page; deliberately without a readable ToString.</summary>
+public sealed record SpotifyPlayerTokenResponse(string AccessToken)
+{
+    public override string ToString() => "SpotifyPlayerTokenResponse { AccessToken = *** }";
+}
+
 /// <summary>
 /// Spotify login (Authorization Code with PKCE) and a few read endpoints for the UI. The browser never sees a
 /// Spotify token: the callback stores them server-side, encrypted, under the guest's user id.
@@ -108,6 +114,15 @@ public static class SpotifyApi
 
         spotify.MapGet("/search", (string q, HttpContext http, IOptions<SpotifyOptions> options, IMusicProvider provider, CancellationToken ct) =>
             Call(options, () => provider.SearchTracksAsync(http.User.UserId(), q, options.Value.SearchLimit, ct))).RequireAuthorization();
+
+        // The one exception to "tokens never leave the server": Spotify's Web Playback SDK runs in the member's page and
+        // asks it for an access token. Only the caller's own (the user id comes from their guest token, never from the
+        // request), refreshed as needed, never cached by the browser, and never logged.
+        spotify.MapGet("/player-token", async (HttpContext http, IOptions<SpotifyOptions> options, SpotifyTokenManager tokens, CancellationToken ct) =>
+        {
+            http.Response.Headers.CacheControl = "no-store";
+            return await Call(options, async () => new SpotifyPlayerTokenResponse(await tokens.GetAccessTokenAsync(http.User.UserId(), null, ct)));
+        }).RequireAuthorization();
 
         return app;
     }

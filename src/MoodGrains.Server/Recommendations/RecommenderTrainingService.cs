@@ -49,7 +49,7 @@ public sealed partial class RecommenderTrainingService(
         await foreach (var row in repository.ReadTracksAsync(cancellationToken))
         {
             catalog.Add(new CatalogTrack(row.TrackId, row.Artists.Count > 0 ? row.Artists[0] : "unknown artist",
-                new TrackFeatures(row.Valence, row.Energy, row.Danceability, row.Acousticness, row.Tempo), row.Popularity));
+                new TrackFeatures(row.Valence, row.Energy, row.Danceability, row.Acousticness, row.Tempo), row.Popularity, row.OnSpotify));
         }
 
         var since = settings.HistoryWindow is { } window ? time.GetUtcNow() - window : (DateTimeOffset?)null;

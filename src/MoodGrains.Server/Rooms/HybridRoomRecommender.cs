@@ -32,30 +32,21 @@ public sealed partial class HybridRoomRecommender(
             .Select(m => new Listener(m.UserId, Presence: 1f, MoodConfidence: m.Mood.Confidence))
             .ToList();
         // With a library, picks must be audible to someone: library tracks always, Spotify tracks only while a member
-        // follows on Spotify. A small library in a large catalogue rarely reaches the top few, so rank far deeper and
-        // filter by the library's ids before touching the database.
+        // follows on Spotify. The recommender filters its candidates by these sources before ranking; the check on the
+        // row below only guards against a model trained before the library or the catalogue last changed.
         var libraryIds = (await library.ListAsync(cancellationToken)).Select(f => f.TrackId).ToHashSet();
-        var audibleOnly = libraryIds.Count > 0;
-        var picks = recommender.Recommend(new RecommendationRequest(listeners, target, audibleOnly ? Math.Max(request.Count * 4, AudibleCandidates) : request.Count)
+        var playable = libraryIds.Count > 0 ? new PlayableSources(libraryIds, request.AnyoneOnSpotify) : null;
+        var picks = recommender.Recommend(new RecommendationRequest(listeners, target, request.Count)
         {
             RecentlyPlayed = request.RecentTrackIds.ToHashSet(),
+            Playable = playable,
         });
 
         var result = new List<RecommendedTrack>(request.Count);
         foreach (var pick in picks)
         {
-            if (result.Count == request.Count)
-            {
-                break;
-            }
-
-            if (audibleOnly && !request.AnyoneOnSpotify && !libraryIds.Contains(pick.TrackId))
-            {
-                continue;
-            }
-
             if (await tracks.GetAsync(pick.TrackId, cancellationToken) is { } track
-                && (!audibleOnly || IsAudible(track, request.AnyoneOnSpotify)))
+                && (playable is null || IsAudible(track, request.AnyoneOnSpotify)))
             {
                 result.Add(new RecommendedTrack(PostgresTrackCatalog.ToInfo(track), pick.Reason));
             }
@@ -63,8 +54,6 @@ public sealed partial class HybridRoomRecommender(
 
         return new RoomRecommendation(result, target);
     }
-
-    private const int AudibleCandidates = 5000;
 
     public static bool IsAudible(CatalogTrackRow track, bool anyoneOnSpotify) => track.HasAudio || (anyoneOnSpotify && track.SpotifyId is not null);
 

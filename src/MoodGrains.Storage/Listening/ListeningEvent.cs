@@ -21,6 +21,7 @@ public sealed record ListeningEvent(
     float MoodConfidence);
 
 /// <summary>The catalogue columns the recommender trains on; every audio feature may be null.</summary>
+/// <param name="OnSpotify">The track has a Spotify id: members who follow a room on Spotify can hear it.</param>
 public sealed record TrackFeatureRow(
     long TrackId,
     string Title,
@@ -30,7 +31,8 @@ public sealed record TrackFeatureRow(
     float? Energy,
     float? Danceability,
     float? Acousticness,
-    float? Tempo);
+    float? Tempo,
+    bool OnSpotify = false);
 
 /// <summary>The text <c>listening_events.outcome</c> holds for each <see cref="TrackOutcome"/>: its lowercase name.</summary>
 public static class TrackOutcomeText

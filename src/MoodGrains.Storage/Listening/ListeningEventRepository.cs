@@ -113,7 +113,7 @@ public sealed class ListeningEventRepository(NpgsqlDataSource dataSource)
     public async IAsyncEnumerable<TrackFeatureRow> ReadTracksAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand(
-            "SELECT track_id, title, artists, popularity, valence, energy, danceability, acousticness, tempo FROM tracks ORDER BY track_id");
+            "SELECT track_id, title, artists, popularity, valence, energy, danceability, acousticness, tempo, spotify_id IS NOT NULL FROM tracks ORDER BY track_id");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -126,7 +126,8 @@ public sealed class ListeningEventRepository(NpgsqlDataSource dataSource)
                 Nullable(reader, 5),
                 Nullable(reader, 6),
                 Nullable(reader, 7),
-                Nullable(reader, 8));
+                Nullable(reader, 8),
+                reader.GetBoolean(9));
         }
     }
 

@@ -6,7 +6,7 @@ import { clock } from './connection.js';
 import { $ } from './dom.js';
 import { playhead } from './render/now-playing.js';
 import { api } from './session.js';
-import { setSpotifyListening } from './spotify.js';
+import { loadedWebPlayer, loadWebPlayer, setSpotifyListening } from './spotify.js';
 import { state } from './state.js';
 
 export const policy = { tickMs: 250, seekAboveMs: 300, settleWithinMs: 10, maxNudge: 0.05, correctOverMs: 1000 };
@@ -26,7 +26,7 @@ const store = (key, value) => localStorage.setItem(`moodgrains.audio.${key}`, St
 class AudioPlayer {
   constructor() {
     this.element = null;
-    this.mode = stored('mode', 'here'); // here | spotify | off
+    this.mode = stored('mode', 'here'); // here | webplayer (Spotify's SDK in this page) | spotify | off
     this.source = null; // { entryId, trackId, url, expiresAt } or { entryId, missing: true }
     this.loading = null; // entryId whose URL is being fetched
     this.starting = false;
@@ -53,11 +53,12 @@ class AudioPlayer {
       }
     });
     $('audio-mode').value = this.mode;
-    $('audio-mode').addEventListener('change', e => this.setMode(e.target.value));
+    $('audio-mode').addEventListener('change', e => this.setMode(e.target.value).catch(() => {}));
     $('audio-volume').value = String(Math.round(this.element.volume * 100));
     $('audio-volume').addEventListener('input', e => {
       this.element.volume = Number(e.target.value) / 100;
       store('volume', this.element.volume);
+      loadedWebPlayer()?.setVolume(this.element.volume);
     });
     $('audio-mute').addEventListener('click', () => {
       this.element.muted = !this.element.muted;
@@ -69,10 +70,19 @@ class AudioPlayer {
     setInterval(() => this.tick(), policy.tickMs);
   }
 
-  setMode(mode) {
-    const wasSpotify = this.mode === 'spotify';
+  async setMode(mode) {
+    const was = this.mode;
+    const wasSpotify = was === 'spotify';
     this.mode = mode;
     store('mode', mode);
+    this.tick();
+    // "Here (Spotify)" follows the room on this page's own Spotify device; leaving it stops that first.
+    if (was === 'webplayer' && mode !== 'webplayer') await loadedWebPlayer()?.stop();
+    if (mode === 'webplayer') {
+      this.status('');
+      await (await loadWebPlayer()).start();
+      return;
+    }
     // "On my Spotify" is the existing follow path; leaving it stops the room on the member's Spotify device.
     const listen = $('spotify-listen');
     if ((mode === 'spotify') !== listen.checked && state.roomCode && !$('spotify-follow').hidden) {

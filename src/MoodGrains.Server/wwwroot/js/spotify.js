@@ -5,6 +5,25 @@ import { showError } from './messages.js';
 import { api } from './session.js';
 import { state } from './state.js';
 
+// The Web Playback SDK module ("here (Spotify)"), imported only for a member who can use it.
+let webPlayerModule = null;
+export const loadWebPlayer = async () => (webPlayerModule ??= await import('./spotify-web-player.js'));
+export const loadedWebPlayer = () => webPlayerModule;
+
+// "Here (Spotify)" is offered only with Spotify configured and a linked Premium account; a page that remembers the
+// choice picks it up again, and one that can no longer have it falls back to the page's own audio.
+function offerWebPlayer(body) {
+  const available = !!(body.enabled && body.linked && body.premium === true && state.roomCode);
+  $('audio-mode-webplayer').hidden = !available;
+  if ($('audio-mode').value !== 'webplayer') return;
+  if (available) {
+    loadWebPlayer().then(m => m.start()).catch(showError);
+  } else {
+    $('audio-mode').value = 'here';
+    $('audio-mode').dispatchEvent(new Event('change'));
+  }
+}
+
 export async function refreshSpotify() {
   const status = $('spotify-status');
   const connect = $('spotify-connect');
@@ -16,6 +35,7 @@ export async function refreshSpotify() {
       ? (body.message || 'Spotify is not configured on this server.')
       : body.linked ? `Connected as ${body.displayName ?? 'your Spotify account'}${body.message ? ' · ' + body.message : ''}` : 'Not connected.';
     $('spotify-follow').hidden = !(body.linked && body.premium && state.roomCode);
+    offerWebPlayer(body);
     if (!$('spotify-follow').hidden) await refreshDevices();
   } catch {
     status.textContent = 'Spotify status unavailable.';

@@ -1,4 +1,5 @@
-// The room's queue: each entry with its reason and who added it; the host can move and remove entries.
+// The room's queue: each entry with its reason, who added it, and a note when nobody here can hear it; the host can
+// move and remove entries.
 import { call } from '../connection.js';
 import { $, button, time } from '../dom.js';
 
@@ -29,6 +30,13 @@ export function renderQueue(snapshot, host) {
       li.append(up, down, button('✕', () => call('RemoveEntry', snapshot.code, entry.entryId), 'Remove from queue'));
     }
     li.append(reason);
+    // Nobody in the room can hear this one (no audio here, nobody on Spotify): say so before it comes up silent.
+    if (entry.note) {
+      const note = document.createElement('span');
+      note.className = 'note';
+      note.textContent = entry.note;
+      li.append(note);
+    }
     return li;
   }));
   if (!snapshot.queue.length) {
