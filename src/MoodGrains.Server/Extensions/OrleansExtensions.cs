@@ -24,12 +24,14 @@ internal static class OrleansExtensions
         builder.Services.AddMoodGrainsOptions<PostgresOptions>(PostgresOptions.Section);
         builder.Services.AddMoodGrainsOptions<ClusterSiloOptions>(ClusterSiloOptions.Section);
         builder.Services.AddMoodGrainsOptions<MoodOptions>(MoodOptions.Section);
+        builder.Services.AddMoodGrainsOptions<RoomPlanOptions>(RoomPlanOptions.Section);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RoomBroadcaster>();
         builder.Services.AddSingleton<RoomSubscriptions>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RoomSubscriptions>());
         builder.Services.AddSingleton<IRoomNotifier, SignalRRoomNotifier>();
         builder.Services.AddSingleton<GrainCalls>();
+        builder.Services.AddSingleton<RoomPresenceReporter>();
         builder.Services.AddSingleton<ITrackCatalog, PostgresTrackCatalog>();
         builder.Services.AddSingleton<IListeningLog, PostgresListeningLog>();
         builder.Services.AddSingleton<IRoomRecommender, HybridRoomRecommender>();
