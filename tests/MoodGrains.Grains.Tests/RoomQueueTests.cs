@@ -53,6 +53,8 @@ public sealed class RoomQueueTests
         Assert.True(state.Queue[0].Pinned);
         RoomQueue.Remove(state, ids[0]);
         Assert.Equal([ids[2], ids[1]], state.Queue.Select(e => e.EntryId));
+        // A removed track stays out of the next plans.
+        Assert.Equal([1L], state.RecentTrackIds);
 
         Assert.Equal(RoomError.InvalidArgument, Assert.Throws<RoomException>(() => RoomQueue.Remove(state, ids[0])).Error);
         Assert.Throws<RoomException>(() => RoomQueue.Reorder(state, ids[0], 0));

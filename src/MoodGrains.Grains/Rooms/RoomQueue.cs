@@ -50,11 +50,16 @@ public static class RoomQueue
         state.Queue.Insert(newIndex, entry);
     }
 
+    /// <summary>The host takes an entry out; its track stays out of the next plans as long as a played one would.</summary>
     public static void Remove(RoomState state, string entryId)
     {
-        if (state.Queue.RemoveAll(e => e.EntryId == entryId) == 0)
+        var entry = state.Queue.Find(e => e.EntryId == entryId)
+            ?? throw new RoomException(RoomError.InvalidArgument, "That track is no longer in the queue.");
+        state.Queue.Remove(entry);
+        state.RecentTrackIds.Add(entry.Track.TrackId);
+        if (state.RecentTrackIds.Count > RoomPlayback.RecentWindow)
         {
-            throw new RoomException(RoomError.InvalidArgument, "That track is no longer in the queue.");
+            state.RecentTrackIds.RemoveAt(0);
         }
     }
 
