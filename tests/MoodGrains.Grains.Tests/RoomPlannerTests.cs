@@ -151,4 +151,30 @@ public sealed class RoomPlannerTests
         Assert.True(later.Members.Single(m => m.UserId == "b").Weight < 0.001f);
         Assert.Equal(Emotion.Sad, later.Dominant);
     }
+
+    [Fact]
+    public void Presence_marks_a_member_away_only_when_every_server_reports_no_page_for_the_grace_period()
+    {
+        var state = Room();
+        state.Members.Add(new RoomMember("u1", "Bob", T0));
+        var presence = new RoomPresence();
+        var grace = TimeSpan.FromSeconds(60);
+
+        Assert.True(presence.Report("u1", "a", 1, T0));
+        Assert.True(presence.Report("u1", "b", 2, T0));
+        Assert.True(presence.Report("u1", "a", 0, T0));
+        Assert.False(presence.Report("u1", "b", 0, T0.AddSeconds(5)));
+        Assert.Equal(T0.AddSeconds(65), presence.NextDeadline(state.Away, grace));
+        Assert.Empty(presence.MarkAway(state, T0.AddSeconds(64), grace));
+
+        Assert.Equal(["u1"], presence.MarkAway(state, T0.AddSeconds(65), grace));
+        Assert.False(state.IsPresent("u1"));
+        Assert.Empty(presence.MarkAway(state, T0.AddSeconds(90), grace));
+        Assert.Null(presence.NextDeadline(state.Away, grace));
+        Assert.Equal(1, RoomPlayback.PresentCount(state));
+        Assert.Equal("Bob is away", RoomPresence.AwayNote(["Bob"]));
+
+        Assert.True(presence.Report("u1", "a", 1, T0.AddSeconds(100)));
+        Assert.Null(presence.NextDeadline(state.Away, grace));
+    }
 }

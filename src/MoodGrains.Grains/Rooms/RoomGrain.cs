@@ -228,7 +228,7 @@ public sealed partial class RoomGrain(
         ChangeAsync(EnsureHost, callerUserId, Sync(() => Room.GuestControls = enabled));
 
     public Task<RoomSnapshot> SetPolicyAsync(string callerUserId, MoodPolicy policy) =>
-        ChangeAsync(EnsureHost, callerUserId, () => RoomQueue.SetPolicy(Room, policy) ? PlanAsync(PolicyNote(policy)) : Task.CompletedTask);
+        ChangeAsync(EnsureHost, callerUserId, () => RoomQueue.SetPolicy(Room, policy) ? PlanAsync(RoomPlanner.PolicyNote(policy)) : Task.CompletedTask);
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -289,13 +289,6 @@ public sealed partial class RoomGrain(
 
     private MoodSnapshot MoodOf(string userId) =>
         _memberMoods.TryGetValue(userId, out var mood) ? mood : MoodSnapshot.From(SmoothedMood.Empty, Now, moodOptions.Value.HalfLife);
-
-    private static string PolicyNote(MoodPolicy policy) => policy switch
-    {
-        MoodPolicy.Boost => "the host chose to lift the mood",
-        MoodPolicy.Calm => "the host chose to calm the room",
-        _ => "the host chose to match the room",
-    };
 
     private string NameOf(string userId) => Room.Members.Find(m => m.UserId == userId)?.DisplayName ?? "A member";
 
@@ -453,11 +446,9 @@ public sealed partial class RoomGrain(
         var due = _presence.NextDeadline(Room.Away, Plan.PresenceGrace);
         _presenceTimer = Reschedule(_presenceTimer, due?.ToUnixTimeMilliseconds(), async () =>
         {
-            var away = _presence.AwayAt(Now, Plan.PresenceGrace).Where(u => RoomMembership.IsMember(Room, u) && Room.IsPresent(u)).ToList();
-            if (away.Count > 0)
+            if (_presence.MarkAway(Room, Now, Plan.PresenceGrace) is { Count: > 0 } away)
             {
-                Room.Away.AddRange(away);
-                await PresenceChangedAsync(string.Join(", ", away.Select(NameOf)) + (away.Count == 1 ? " is away" : " are away"));
+                await PresenceChangedAsync(RoomPresence.AwayNote(away.Select(NameOf).ToList()));
             }
 
             SchedulePresenceCheck();

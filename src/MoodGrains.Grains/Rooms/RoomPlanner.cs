@@ -42,6 +42,14 @@ public static class RoomPlanner
         return plannedFor.DistanceTo(mood.Point) > band ? ChangeNote(plannedFor, mood.Point) : null;
     }
 
+    /// <summary>The change note for a new policy.</summary>
+    public static string PolicyNote(MoodPolicy policy) => policy switch
+    {
+        MoodPolicy.Boost => "the host chose to lift the mood",
+        MoodPolicy.Calm => "the host chose to calm the room",
+        _ => "the host chose to match the room",
+    };
+
     /// <summary>How the room moved from <paramref name="from"/> to <paramref name="to"/>, along the axis it moved most.</summary>
     public static string ChangeNote(MoodPoint from, MoodPoint to)
     {

@@ -36,6 +36,16 @@ public sealed class RoomPresence
         _goneSince.Remove(userId);
     }
 
+    /// <summary>Marks the members of <paramref name="state"/> gone for at least <paramref name="grace"/> as away; returns the newly away.</summary>
+    public IReadOnlyList<string> MarkAway(RoomState state, DateTimeOffset now, TimeSpan grace)
+    {
+        var away = AwayAt(now, grace).Where(u => RoomMembership.IsMember(state, u) && state.IsPresent(u)).ToList();
+        state.Away.AddRange(away);
+        return away;
+    }
+
+    public static string AwayNote(IReadOnlyList<string> names) => string.Join(", ", names) + (names.Count == 1 ? " is away" : " are away");
+
     /// <summary>Members gone for at least <paramref name="grace"/>.</summary>
     public IEnumerable<string> AwayAt(DateTimeOffset now, TimeSpan grace) =>
         _goneSince.Where(g => now - g.Value >= grace).Select(g => g.Key);
