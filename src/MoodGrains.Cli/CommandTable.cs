@@ -12,6 +12,7 @@ internal static class CommandTable
         new CatalogLearnCommand(),
         new BenchFailoverCommand(),
         new BenchRecsCommand(),
+        new BenchMoodFollowCommand(),
         new EvalRecsCommand(),
         new FitContentCommand(),
         new EvalFerCommand(),

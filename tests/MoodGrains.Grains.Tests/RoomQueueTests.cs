@@ -1,6 +1,4 @@
-using MoodGrains.Abstractions.Mood;
 using MoodGrains.Abstractions.Rooms;
-using MoodGrains.Mood;
 using MoodGrains.Grains.Rooms;
 
 namespace MoodGrains.Grains.Tests;
@@ -20,48 +18,6 @@ public sealed class RoomQueueTests
         }
 
         return state;
-    }
-
-    private static MoodSnapshot NoMood(string userId) => MoodSnapshot.From(SmoothedMood.Empty, T0, TimeSpan.FromSeconds(8));
-
-    [Fact]
-    public void A_full_queue_needs_no_refill()
-    {
-        Assert.Null(RoomQueue.PlanRefill(Room(1, 2, 3, 4, 5), "ABC234", GroupMood.Empty, NoMood));
-    }
-
-    [Fact]
-    public void A_refill_asks_for_the_missing_entries_and_leaves_out_recent_queued_and_playing_tracks()
-    {
-        var state = Room(1, 2, 3);
-        RoomPlayback.Play(state, T0);
-        state.RecentTrackIds.Add(99);
-        state.MoodTarget = new MoodPoint(0.2f, 0.1f);
-        state.Policy = MoodPolicy.Boost;
-
-        var request = RoomQueue.PlanRefill(state, "ABC234", GroupMood.Empty, NoMood)!;
-
-        Assert.Equal(3, request.Count);
-        Assert.Equal(new long[] { 1, 2, 3, 99 }, request.RecentTrackIds.Order());
-        Assert.Equal(["u0", "u1"], request.Members.Select(m => m.UserId));
-        Assert.Equal((MoodPolicy.Boost, new MoodPoint(0.2f, 0.1f)), (request.Policy, request.PreviousTarget));
-    }
-
-    [Fact]
-    public void Picks_are_taken_without_repeats_up_to_the_count_and_the_step_target_is_kept()
-    {
-        var state = Room(1, 2, 3);
-        var request = RoomQueue.PlanRefill(state, "ABC234", GroupMood.Empty, NoMood)!;
-        var picks = new RoomRecommendation(
-            [new(Track(2), "already queued"), new(Track(7), "new"), new(Track(7), "twice"), new(Track(8), "new"), new(Track(9), "one too many")],
-            new MoodPoint(0.3f, -0.1f));
-
-        RoomQueue.ApplyRefill(state, request, picks, T0);
-
-        Assert.Equal(new long[] { 1, 2, 3, 7, 8 }, state.Queue.Select(e => e.Track.TrackId));
-        Assert.All(state.Queue.Skip(3), e => Assert.Null(e.AddedByUserId));
-        Assert.Equal(new MoodPoint(0.3f, -0.1f), state.MoodTarget);
-        Assert.Equal(state.Queue.Count, state.Queue.Select(e => e.EntryId).Distinct().Count());
     }
 
     [Fact]
@@ -94,8 +50,11 @@ public sealed class RoomQueueTests
 
         RoomQueue.Reorder(state, ids[2], 0);
         Assert.Equal([ids[2], ids[0], ids[1]], state.Queue.Select(e => e.EntryId));
+        Assert.True(state.Queue[0].Pinned);
         RoomQueue.Remove(state, ids[0]);
         Assert.Equal([ids[2], ids[1]], state.Queue.Select(e => e.EntryId));
+        // A removed track stays out of the next plans.
+        Assert.Equal([1L], state.RecentTrackIds);
 
         Assert.Equal(RoomError.InvalidArgument, Assert.Throws<RoomException>(() => RoomQueue.Remove(state, ids[0])).Error);
         Assert.Throws<RoomException>(() => RoomQueue.Reorder(state, ids[0], 0));
@@ -104,18 +63,33 @@ public sealed class RoomQueueTests
     }
 
     [Fact]
-    public void A_new_policy_drops_the_recommenders_picks_and_keeps_peoples_additions()
+    public void A_new_policy_is_reported_as_a_change_and_leaves_the_queue_to_the_replan()
     {
         var state = Room(1, 2);
         RoomQueue.AddByMember(state, "u1", Track(10), T0);
 
         Assert.False(RoomQueue.SetPolicy(state, MoodPolicy.Match));
-        Assert.Equal(3, state.Queue.Count);
         Assert.True(RoomQueue.SetPolicy(state, MoodPolicy.Calm));
 
         Assert.Equal(MoodPolicy.Calm, state.Policy);
-        Assert.Equal([10L], state.Queue.Select(e => e.Track.TrackId));
+        Assert.Equal([10L, 1, 2], state.Queue.Select(e => e.Track.TrackId));
         Assert.Throws<RoomException>(() => RoomQueue.SetPolicy(state, (MoodPolicy)42));
+    }
+
+    [Fact]
+    public void A_host_move_pins_the_entry_and_additions_go_behind_a_committed_head()
+    {
+        var state = Room(1, 2, 3);
+        var ids = state.Queue.Select(e => e.EntryId).ToList();
+        state.CommittedEntryId = ids[0];
+
+        RoomQueue.Reorder(state, ids[2], 1);
+        RoomQueue.AddByMember(state, "u1", Track(10), T0);
+
+        Assert.Equal(new long[] { 1, 3, 10, 2 }, state.Queue.Select(e => e.Track.TrackId));
+        Assert.True(state.Queue[1].Pinned);
+        Assert.False(state.Queue[1].IsPlanned);
+        Assert.True(state.Queue[3].IsPlanned);
     }
 
     [Theory]

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using MoodGrains.Abstractions.Mood;
 using MoodGrains.Abstractions.Rooms;
 
 namespace MoodGrains.Server.Tests;
@@ -121,6 +122,13 @@ public sealed class HubErrorTests(WebServerFixture web)
         var update = await moods.Task.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(Mood.Emotion.Happy, update.Mood.Dominant);
         Assert.True(update.Mood.Point.Valence > 0.5f);
+        Assert.True(Assert.Single(update.Mood.Members).Mood.Manual);
+
+        // Picking the same again is fine; clearing hands the member back to the camera (none here: no reading).
+        Assert.True((await host.InvokeAsync<MoodSnapshot>("SetManualMood", "happy")).Manual);
+        var cleared = await host.InvokeAsync<MoodSnapshot>("ClearManualMood");
+        Assert.False(cleared.Manual);
+        Assert.Equal(0f, cleared.Confidence);
     }
 
     private static async Task AssertRefusedAsync<T>(RoomError expected, Func<Task<T>> call)

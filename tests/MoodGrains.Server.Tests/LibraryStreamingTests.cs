@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.SignalR.Client;
+using MoodGrains.Abstractions.Mood;
 using MoodGrains.Abstractions.Rooms;
 using MoodGrains.Audio.Demo;
 using MoodGrains.Hosting.Local;
@@ -150,11 +151,13 @@ public sealed class LibraryStreamingTests(ServersFixture servers) : IAsyncLifeti
 
         await using var host = await RoomConnection.ConnectAsync(_silo);
         var room = await host.InvokeAsync("CreateRoom", "Ann", false);
+        // A hand-picked mood starts the first plan at once instead of after the faces window.
+        await host.Hub.InvokeAsync<MoodSnapshot>("SetManualMood", "happy");
         var found = await host.Hub.InvokeAsync<IReadOnlyList<TrackInfo>>("SearchTracks", room.Code, "love");
         var silent = found.First(t => !t.HasAudio);
         var added = await host.InvokeAsync("AddTrack", room.Code, silent.TrackId);
 
-        var picks = room.Queue.Where(e => e.AddedByUserId is null).ToList();
+        var picks = added.Queue.Where(e => e.AddedByUserId is null).ToList();
         Assert.NotEmpty(picks);
         Assert.All(picks, e => Assert.True(e.Track.HasAudio, $"{e.Track.Title} has no audio"));
         Assert.Subset(_files.Select(f => f.TrackId).ToHashSet(), picks.Select(e => e.Track.TrackId).ToHashSet());

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using MoodGrains.Grains.Rooms;
 using MoodGrains.Grains.Users;
 using MoodGrains.Hosting.Local;
 using MoodGrains.Music.Spotify;
@@ -46,6 +47,7 @@ public sealed class OptionsValidationTests
         { typeof(GuestSessionOptions), "MoodGrains:Session" },
         { typeof(KeyRingOptions), "MoodGrains:DataProtection" },
         { typeof(MoodOptions), "MoodGrains:Mood" },
+        { typeof(RoomPlanOptions), "MoodGrains:Rooms" },
         { typeof(InferenceOptions), "MoodGrains:Inference" },
         { typeof(VisionOptions), "MoodGrains:Vision" },
         { typeof(SpotifyOptions), "MoodGrains:Spotify" },
@@ -65,6 +67,7 @@ public sealed class OptionsValidationTests
     [InlineData(typeof(GuestSessionOptions), "MoodGrains:Session:Lifetime", "2.00:00:00")]
     [InlineData(typeof(KeyRingOptions), "MoodGrains:DataProtection:KeyDirectory", "/tmp/moodgrains-keys")]
     [InlineData(typeof(MoodOptions), "MoodGrains:Mood:HalfLife", "00:00:05")]
+    [InlineData(typeof(RoomPlanOptions), "MoodGrains:Rooms:PresenceGrace", "00:02:00")]
     [InlineData(typeof(InferenceOptions), "MoodGrains:Inference:QueueCapacity", "7")]
     [InlineData(typeof(VisionOptions), "MoodGrains:Vision:MaxFaces", "3")]
     [InlineData(typeof(SpotifyOptions), "MoodGrains:Spotify:SearchLimit", "5")]
@@ -109,6 +112,9 @@ public sealed class OptionsValidationTests
     [InlineData("MoodGrains:Silo:AdvertisedAddress", "somewhere")]
     [InlineData("MoodGrains:Session:Lifetime", "00:00:01")]
     [InlineData("MoodGrains:Mood:HalfLife", "00:00:00.100")]
+    [InlineData("MoodGrains:Mood:ManualConfidence", "2")]
+    [InlineData("MoodGrains:Rooms:PlanDepth", "0")]
+    [InlineData("MoodGrains:Rooms:CommitLead", "00:10:00")]
     [InlineData("MoodGrains:Spotify:SearchLimit", "20")]
     [InlineData("MoodGrains:Spotify:ApiBaseUrl", "/v1/")]
     [InlineData("MoodGrains:Recommendations:Factors", "2")]
@@ -155,7 +161,10 @@ public sealed class OptionsValidationTests
         var silo = Get<ClusterSiloOptions>();
         Assert.Equal(("moodgrains", "moodgrains", 11111, 30000, "127.0.0.1", TimeSpan.FromSeconds(5)),
             (silo.ClusterId, silo.ServiceId, silo.SiloPort, silo.GatewayPort, silo.AdvertisedAddress, silo.ResponseTimeout));
-        Assert.Equal(TimeSpan.FromSeconds(8), Get<MoodOptions>().HalfLife);
+        Assert.Equal((TimeSpan.FromSeconds(8), 0.8f), (Get<MoodOptions>().HalfLife, Get<MoodOptions>().ManualConfidence));
+        var rooms = Get<RoomPlanOptions>();
+        Assert.Equal((3, TimeSpan.FromSeconds(20), 0.3f, 0.2f, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60)),
+            (rooms.PlanDepth, rooms.CommitLead, rooms.ReplanDistance, rooms.MinConfidence, rooms.FirstTrackWindow, rooms.PresenceGrace));
         Assert.Null(Get<RedisOptions>().ConnectionString);
         Assert.Null(Get<KeyRingOptions>().KeyDirectory);
         Assert.Equal(TimeSpan.FromDays(30), Get<GuestSessionOptions>().Lifetime);

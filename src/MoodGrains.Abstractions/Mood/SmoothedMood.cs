@@ -66,15 +66,28 @@ public sealed record SmoothedMood(
     public override int GetHashCode() => HashCode.Combine(Weight, UpdatedAt);
 }
 
-/// <summary>A mood as pages and rooms see it: probabilities, dominant emotion, circumplex position, confidence.</summary>
+/// <summary>
+/// A mood as pages and rooms see it: probabilities, dominant emotion, circumplex position, confidence.
+/// <see cref="Manual"/>: picked by hand; it holds (no decay) until the member changes or clears it or a camera reading replaces it.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("moodgrains.MoodSnapshot")]
 public sealed record MoodSnapshot(
     [property: Id(0)] EmotionScores Scores,
     [property: Id(1)] Emotion Dominant,
     [property: Id(2)] MoodPoint Point,
     [property: Id(3)] float Confidence,
-    [property: Id(4)] DateTimeOffset UpdatedAt)
+    [property: Id(4)] DateTimeOffset UpdatedAt,
+    [property: Id(5)] bool Manual = false)
 {
+    /// <summary>A hand-picked mood: all probability on <paramref name="emotion"/>, at its own fixed confidence.</summary>
+    public static MoodSnapshot Picked(Emotion emotion, float confidence, DateTimeOffset at)
+    {
+        var probabilities = new float[Emotions.Count];
+        probabilities[(int)emotion] = 1f;
+        var scores = new EmotionScores(probabilities);
+        return new MoodSnapshot(scores, emotion, Circumplex.ToMoodPoint(scores), confidence, at, Manual: true);
+    }
+
     public static MoodSnapshot From(SmoothedMood mood, DateTimeOffset now, TimeSpan halfLife)
     {
         var scores = mood.Scores;

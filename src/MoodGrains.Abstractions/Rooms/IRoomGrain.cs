@@ -1,4 +1,5 @@
 using MoodGrains.Abstractions.Mood;
+using MoodGrains.Mood;
 
 namespace MoodGrains.Abstractions.Rooms;
 
@@ -28,6 +29,20 @@ public interface IRoomGrain : IGrainWithStringKey
     /// <summary>A member's smoothed mood changed; pushed by their user grain, never polled.</summary>
     [Alias("UpdateMemberMood")]
     Task UpdateMemberMoodAsync(string userId, MoodSnapshot mood);
+
+    /// <summary>
+    /// A member picks how they feel (null clears it). It holds until changed, cleared or replaced by a camera reading.
+    /// Fails with <see cref="RoomError.NotMember"/> for a non-member, <see cref="RoomError.InvalidArgument"/> for a value outside the set.
+    /// </summary>
+    [Alias("SetManualMood")]
+    Task<MoodSnapshot> SetManualMoodAsync(string userId, Emotion? emotion);
+
+    /// <summary>
+    /// How many connections <paramref name="userId"/> has open on one server (<paramref name="source"/>); a member with
+    /// none anywhere for the grace period is away. Sent by the hub on connect and disconnect.
+    /// </summary>
+    [Alias("ConnectionsChanged")]
+    Task ConnectionsChangedAsync(string userId, string source, int count);
 
     [Alias("Play")]
     Task<RoomSnapshot> PlayAsync(string callerUserId);

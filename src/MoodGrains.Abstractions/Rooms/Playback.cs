@@ -34,7 +34,12 @@ public sealed record TrackInfo(
     [property: Id(5)] string? SpotifyUri,
     [property: Id(6)] bool HasAudio = false);
 
-/// <summary>One entry of a room's queue, with why it is there and who put it there.</summary>
+/// <summary>
+/// One entry of a room's queue, with why it is there and who put it there. An entry a member added or the host
+/// <see cref="Pinned"/> is chosen: the system never moves or replaces it. The others are MoodGrains' plan, re-planned
+/// while the room's mood moves; <see cref="Change"/> says why a re-plan put this one here ("the room turned calmer").
+/// </summary>
+/// <param name="Target">The mood point the pick aimed at; when it starts playing the room's iso walk steps on from here.</param>
 [GenerateSerializer, Immutable, Alias("moodgrains.QueueEntry")]
 public sealed record QueueEntry(
     [property: Id(0)] string EntryId,
@@ -42,17 +47,23 @@ public sealed record QueueEntry(
     [property: Id(2)] string Reason,
     [property: Id(3)] string? AddedByUserId,
     [property: Id(4)] string AddedBy,
-    [property: Id(5)] DateTimeOffset AddedAt)
+    [property: Id(5)] DateTimeOffset AddedAt,
+    [property: Id(6)] bool Pinned = false,
+    [property: Id(7)] string? Change = null,
+    [property: Id(8)] MoodPoint? Target = null)
 {
+    /// <summary>MoodGrains' own pick, which a re-plan may replace.</summary>
+    public bool IsPlanned => AddedByUserId is null && !Pinned;
+
     /// <summary>The server has a library and no audio for this track: only members following on Spotify can hear it.</summary>
-    [Id(6)]
+    [Id(9)]
     public bool NoAudioHere { get; init; }
 
     /// <summary>
     /// Set in the room's snapshot when nobody in the room can hear the track now ("nobody here can play this: Spotify
     /// only"); pages show it on the item. Always null in the room's state: it follows who listens on Spotify.
     /// </summary>
-    [Id(7)]
+    [Id(10)]
     public string? Note { get; init; }
 }
 

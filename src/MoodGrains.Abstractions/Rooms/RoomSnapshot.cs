@@ -45,4 +45,16 @@ public sealed record RoomSnapshot(
     /// <summary>Members whose own Spotify follows the room (user ids; devices stay private to the server).</summary>
     [Id(14)]
     public IReadOnlyList<string> SpotifyListeners { get; init; } = [];
+
+    /// <summary>Members with no open page for the grace period: out of the mood blend, the skip votes and the listening log.</summary>
+    [Id(15)]
+    public IReadOnlyList<string> Away { get; init; } = [];
+
+    /// <summary>What the plan is based on when that is not the faces, e.g. "no faces yet, starting from your history".</summary>
+    [Id(16)]
+    public string? PlanNote { get; init; }
+
+    /// <summary>The entry locked in to play next (planned entries behind it may still change).</summary>
+    [Id(17)]
+    public string? CommittedEntryId { get; init; }
 }

@@ -1,4 +1,6 @@
 using MoodGrains.Abstractions.Mood;
+using MoodGrains.Mood;
+using Orleans.Concurrency;
 
 namespace MoodGrains.Abstractions.Users;
 
@@ -25,6 +27,14 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Folds a face (or hand-picked) reading into the smoothed mood and returns the new mood.</summary>
     [Alias("RecordReading")]
     Task<MoodSnapshot> RecordReadingAsync(MoodReading reading);
+
+    /// <summary>
+    /// Sets (or with null clears) the hand-picked mood, which holds until changed, cleared or replaced by a camera
+    /// reading. One-way and silent: the room that asked applies the mood itself (and may not wait on this grain,
+    /// which may be waiting on the room with a camera reading).
+    /// </summary>
+    [Alias("SetManualMood"), OneWay]
+    Task SetManualMoodAsync(Emotion? emotion);
 
     [Alias("GetMood")]
     Task<MoodSnapshot> GetMoodAsync();

@@ -6,7 +6,8 @@ namespace MoodGrains.Grains.Rooms;
 
 /// <summary>
 /// Blends members' smoothed moods into the room's mood. Each member counts by their mood's confidence now, which
-/// already decays with the age of their last reading, so someone whose camera went off fades out of the blend.
+/// already decays with the age of their last reading, so someone whose camera went off fades out of the blend; a
+/// hand-picked mood does not fade. The caller leaves out members who are away.
 /// Disagreement is the weighted mean distance of members from the blended point in valence/arousal space
 /// (0 = all agree; the circumplex spans -1..1 on each axis).
 /// </summary>
@@ -18,8 +19,9 @@ public static class GroupMoodAggregator
         foreach (var (userId, mood) in members)
         {
             var age = now - mood.UpdatedAt;
-            // The snapshot's confidence was taken when it was pushed; decay it to now with the same half-life.
-            var weight = age > TimeSpan.Zero ? mood.Confidence * MathF.Pow(2f, -(float)(age / halfLife)) : mood.Confidence;
+            // The snapshot's confidence was taken when it was pushed; decay it to now with the same half-life. A
+            // hand-picked mood holds at its own confidence until the member changes it.
+            var weight = age > TimeSpan.Zero && !mood.Manual ? mood.Confidence * MathF.Pow(2f, -(float)(age / halfLife)) : mood.Confidence;
             weighted.Add(new MemberMood(userId, mood, weight));
         }
 

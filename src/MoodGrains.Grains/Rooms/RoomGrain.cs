@@ -4,28 +4,35 @@ using MoodGrains.Abstractions.Mood;
 using MoodGrains.Abstractions.Rooms;
 using MoodGrains.Abstractions.Users;
 using MoodGrains.Grains.Users;
+using MoodGrains.Mood;
 using static MoodGrains.Grains.Rooms.RoomMembership;
 
 namespace MoodGrains.Grains.Rooms;
 
 /// <summary>
 /// A party room or solo session: members and host, the authoritative queue, the playhead and the group mood.
-/// The rules live beside it in <see cref="RoomMembership"/>, <see cref="RoomQueue"/>, <see cref="RoomPlayback"/> and
-/// <see cref="GroupMoodAggregator"/>; this grain authorizes, persists, schedules the end of each track, asks the
-/// recommender for refills and tells browsers.
+/// The rules live beside it in <see cref="RoomMembership"/>, <see cref="RoomQueue"/>, <see cref="RoomPlanner"/>,
+/// <see cref="RoomPlayback"/>, <see cref="RoomPresence"/> and <see cref="GroupMoodAggregator"/>; this grain authorizes,
+/// persists, schedules (first track, commit of the next, end of each track, presence), asks the recommender for
+/// plans and tells browsers.
 /// </summary>
 [GrainType("room")]
 public sealed partial class RoomGrain(
     [PersistentState("room", "rooms")] IPersistentState<RoomState> state,
     RoomPorts ports,
     IOptions<MoodOptions> moodOptions,
+    IOptions<RoomPlanOptions> planOptions,
     TimeProvider clock,
     ILogger<RoomGrain> logger) : Grain, IRoomGrain, IRemindable
 {
     private const string PlaybackReminder = "playback";
 
     private readonly Dictionary<string, MoodSnapshot> _memberMoods = [];
+    private readonly RoomPresence _presence = new();
     private IGrainTimer? _trackEndTimer;
+    private IGrainTimer? _commitTimer;
+    private IGrainTimer? _firstTrackTimer;
+    private IGrainTimer? _presenceTimer;
     private GroupMood _mood = GroupMood.Empty;
 
     private string Code => this.GetPrimaryKeyString();
@@ -33,6 +40,8 @@ public sealed partial class RoomGrain(
     private DateTimeOffset Now => clock.GetUtcNow();
 
     private RoomState Room => state.State;
+
+    private RoomPlanOptions Plan => planOptions.Value;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -43,17 +52,21 @@ public sealed partial class RoomGrain(
         }
 
         ScheduleTrackEnd();
+        ScheduleFirstTrack();
     }
 
     public async Task<RoomSnapshot> CreateAsync(string hostUserId, string hostDisplayName, bool isSolo)
     {
         var name = DisplayName.Validate(hostDisplayName);
         state.State = RoomMembership.Create(Code, hostUserId, name, isSolo, Room, Now);
+        // The first track waits for faces: a short window of readings, or a hand-picked mood, or play pressed.
+        Room.AwaitingFirstPlan = true;
         await GrainFactory.GetGrain<IUserGrain>(hostUserId).SetCurrentRoomAsync(Code);
         await ports.Directory.RoomOpenedAsync(Code, hostUserId, isSolo, CancellationToken.None);
         await ports.Directory.MemberSeenAsync(hostUserId, name, CancellationToken.None);
-        await RefillQueueAsync();
-        return await CommitAsync();
+        var snapshot = await CommitAsync();
+        ScheduleFirstTrack();
+        return snapshot;
     }
 
     public async Task<RoomSnapshot> JoinAsync(string userId, string displayName)
@@ -62,13 +75,15 @@ public sealed partial class RoomGrain(
         RoomMembership.Join(Room, Code, userId, name, Now);
         await GrainFactory.GetGrain<IUserGrain>(userId).SetCurrentRoomAsync(Code);
         await ports.Directory.MemberSeenAsync(userId, name, CancellationToken.None);
+        await PlanAsync($"{name} joined");
         return await CommitAsync();
     }
 
     public Task<RoomSnapshot> LeaveAsync(string userId) => ChangeAsync(EnsureMember, userId, () =>
     {
+        var name = NameOf(userId);
         RoomMembership.Leave(Room, userId, Now);
-        return ForgetMemberAsync(userId);
+        return ForgetMemberAsync(userId, name);
     });
 
     public Task<RoomSnapshot> TransferHostAsync(string callerUserId, string newHostUserId) =>
@@ -78,8 +93,9 @@ public sealed partial class RoomGrain(
     {
         var snapshot = await ChangeAsync(EnsureHost, callerUserId, () =>
         {
+            var name = NameOf(memberUserId);
             RoomMembership.Remove(Room, Code, callerUserId, memberUserId, Now);
-            return ForgetMemberAsync(memberUserId);
+            return ForgetMemberAsync(memberUserId, name);
         });
         await ports.Notifier.MemberRemovedAsync(Code, memberUserId);
         return snapshot;
@@ -98,29 +114,65 @@ public sealed partial class RoomGrain(
 
     public async Task UpdateMemberMoodAsync(string userId, MoodSnapshot mood)
     {
+        if (Room.Created && RoomMembership.IsMember(Room, userId) && await ApplyMoodAsync(userId, mood))
+        {
+            await CommitAsync();
+        }
+    }
+
+    public async Task<MoodSnapshot> SetManualMoodAsync(string userId, Emotion? emotion)
+    {
+        RoomMembership.EnsureMember(Room, Code, userId);
+        if (emotion is { } picked && !Enum.IsDefined(picked))
+        {
+            throw new RoomException(RoomError.InvalidArgument, $"Unknown mood; use one of {string.Join(", ", Emotions.Names)}.");
+        }
+
+        // One-way: the user grain may be waiting on this room with a camera reading, and must not be waited on here.
+        _ = GrainFactory.GetGrain<IUserGrain>(userId).SetManualMoodAsync(emotion);
+        var mood = emotion is { } e
+            ? MoodSnapshot.Picked(e, moodOptions.Value.ManualConfidence, Now)
+            : MoodSnapshot.From(SmoothedMood.Empty, Now, moodOptions.Value.HalfLife);
+        await ApplyMoodAsync(userId, mood);
+
+        // Always committed: the member list shows who picked by hand, even when the plan holds.
+        await CommitAsync();
+        return mood;
+    }
+
+    public async Task ConnectionsChangedAsync(string userId, string source, int count)
+    {
         if (!Room.Created || !RoomMembership.IsMember(Room, userId))
         {
             return;
         }
 
-        _memberMoods[userId] = mood;
-        _mood = GroupMoodAggregator.Aggregate(_memberMoods, Now, moodOptions.Value.HalfLife);
-        var sample = GroupMoodAggregator.Sample(_mood, Room.Timeline, Now);
-        await ports.Notifier.MoodChangedAsync(new RoomMoodUpdate(Code, _mood, sample, Now.ToUnixTimeMilliseconds()));
+        if (_presence.Report(userId, source, count, Now) && Room.Away.Remove(userId))
+        {
+            await PresenceChangedAsync($"{NameOf(userId)} is back");
+        }
+
+        SchedulePresenceCheck();
     }
 
     public Task<RoomSnapshot> PlayAsync(string callerUserId) => ChangeAsync(EnsureCanControl, callerUserId, async () =>
     {
+        if (Room.AwaitingFirstPlan)
+        {
+            // Someone wants music now: start from whatever the faces have shown so far.
+            await StartFirstPlanAsync();
+        }
+
         if (!RoomPlayback.Play(Room, Now))
         {
-            await RefillQueueAsync();
+            await PlanAsync(null);
             if (!RoomPlayback.Play(Room, Now))
             {
                 throw new RoomException(RoomError.InvalidArgument, "The queue is empty; add a track first.");
             }
         }
 
-        await RefillQueueAsync();
+        await PlanAsync(null);
     });
 
     public Task<RoomSnapshot> PauseAsync(string callerUserId) =>
@@ -149,7 +201,7 @@ public sealed partial class RoomGrain(
     public Task<RoomSnapshot> RemoveEntryAsync(string callerUserId, string entryId) => ChangeAsync(EnsureHost, callerUserId, () =>
     {
         RoomQueue.Remove(Room, entryId);
-        return RefillQueueAsync();
+        return PlanAsync(null);
     });
 
     public async Task<RoomSnapshot> AddTrackAsync(string callerUserId, long trackId)
@@ -176,7 +228,7 @@ public sealed partial class RoomGrain(
         ChangeAsync(EnsureHost, callerUserId, Sync(() => Room.GuestControls = enabled));
 
     public Task<RoomSnapshot> SetPolicyAsync(string callerUserId, MoodPolicy policy) =>
-        ChangeAsync(EnsureHost, callerUserId, () => RoomQueue.SetPolicy(Room, policy) ? RefillQueueAsync() : Task.CompletedTask);
+        ChangeAsync(EnsureHost, callerUserId, () => RoomQueue.SetPolicy(Room, policy) ? PlanAsync(RoomPlanner.PolicyNote(policy)) : Task.CompletedTask);
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -228,7 +280,7 @@ public sealed partial class RoomGrain(
             await ports.TryRecordAsync(records, Code, finished.Entry.Track.TrackId);
         }
 
-        await RefillQueueAsync();
+        await PlanAsync(null);
         if (Room.NowPlaying is null && finished is not null)
         {
             RoomPlayback.Play(Room, Now);
@@ -238,18 +290,97 @@ public sealed partial class RoomGrain(
     private MoodSnapshot MoodOf(string userId) =>
         _memberMoods.TryGetValue(userId, out var mood) ? mood : MoodSnapshot.From(SmoothedMood.Empty, Now, moodOptions.Value.HalfLife);
 
-    private async Task RefillQueueAsync()
+    private string NameOf(string userId) => Room.Members.Find(m => m.UserId == userId)?.DisplayName ?? "A member";
+
+    /// <summary>The blend of the members who are present; away members neither steer the music nor hold it back.</summary>
+    private void Reaggregate() => _mood = GroupMoodAggregator.Aggregate(
+        _memberMoods.Where(m => Room.IsPresent(m.Key)).ToDictionary(), Now, moodOptions.Value.HalfLife);
+
+    /// <summary>
+    /// Re-makes the plan (a no-op while the first track still waits for faces). <paramref name="change"/> names why, for
+    /// the entries it replaces; null for the routine re-plan after a track or an edit. A recommender outage keeps the old plan.
+    /// </summary>
+    private async Task PlanAsync(string? change)
     {
-        if (RoomQueue.PlanRefill(Room, Code, _mood, MoodOf) is { } request && await ports.TryRecommendAsync(request) is { } picks)
+        if (Room.AwaitingFirstPlan)
         {
-            RoomQueue.ApplyRefill(Room, request, picks, Now);
+            return;
+        }
+
+        var members = Room.Members.Where(m => Room.IsPresent(m.UserId)).Select(m => new MemberMood(m.UserId, MoodOf(m.UserId), 1f)).ToList();
+        var request = RoomPlanner.Request(Room, Code, _mood, members, Plan.PlanDepth);
+        if (await ports.TryRecommendAsync(request) is { } picks)
+        {
+            var plannedFor = _mood.Confidence >= Plan.MinConfidence ? _mood.Point : (MoodPoint?)null;
+            var added = RoomPlanner.Apply(Room, request, picks, plannedFor, change, Now);
+            if (change is not null)
+            {
+                LogReplanned(Code, change, added);
+            }
         }
     }
 
-    private async Task ForgetMemberAsync(string userId)
+    /// <summary>Takes in a member's mood, tells pages, and re-plans when the room moved; returns true when the plan changed.</summary>
+    private async Task<bool> ApplyMoodAsync(string userId, MoodSnapshot mood)
+    {
+        _memberMoods[userId] = mood;
+        Reaggregate();
+        var sample = GroupMoodAggregator.Sample(_mood, Room.Timeline, Now);
+        await ports.Notifier.MoodChangedAsync(new RoomMoodUpdate(Code, _mood, sample, Now.ToUnixTimeMilliseconds()));
+        if (Room.AwaitingFirstPlan)
+        {
+            // Camera readings gather through the window; a hand-picked mood is a clear answer, so start at once.
+            if (!mood.Manual)
+            {
+                return false;
+            }
+
+            await StartFirstPlanAsync();
+            return true;
+        }
+
+        if (RoomPlanner.MoodShift(Room, _mood, Plan) is not { } change)
+        {
+            return false;
+        }
+
+        await PlanAsync(change);
+        return true;
+    }
+
+    private Task StartFirstPlanAsync()
+    {
+        Room.AwaitingFirstPlan = false;
+        _firstTrackTimer?.Dispose();
+        _firstTrackTimer = null;
+        return PlanAsync(null);
+    }
+
+    private async Task ForgetMemberAsync(string userId, string name)
     {
         _memberMoods.Remove(userId);
+        _presence.Forget(userId);
+        PauseIfNobodyPresent();
+        Reaggregate();
+        await PlanAsync($"{name} left");
         await GrainFactory.GetGrain<IUserGrain>(userId).SetCurrentRoomAsync(null);
+    }
+
+    private async Task PresenceChangedAsync(string change)
+    {
+        PauseIfNobodyPresent();
+        Reaggregate();
+        await PlanAsync(change);
+        await CommitAsync();
+    }
+
+    private void PauseIfNobodyPresent()
+    {
+        if (RoomPlayback.PresentCount(Room) == 0)
+        {
+            // Nobody is listening: stop, so no plays are logged for an empty room and the grain may deactivate.
+            RoomPlayback.Pause(Room, Now);
+        }
     }
 
     private async Task<RoomSnapshot> CommitAsync()
@@ -271,15 +402,7 @@ public sealed partial class RoomGrain(
 
     private void ScheduleTrackEnd()
     {
-        _trackEndTimer?.Dispose();
-        _trackEndTimer = null;
-        if (Room.NowPlaying?.EndsAtServerMs is not { } end)
-        {
-            return;
-        }
-
-        var due = TimeSpan.FromMilliseconds(Math.Max(0, end - Now.ToUnixTimeMilliseconds()));
-        _trackEndTimer = this.RegisterGrainTimer(async () =>
+        _trackEndTimer = Reschedule(_trackEndTimer, Room.NowPlaying?.EndsAtServerMs, async () =>
         {
             if (!await AdvanceIfEndedAsync())
             {
@@ -287,10 +410,68 @@ public sealed partial class RoomGrain(
                 // wait for the rest instead of leaving the advance to the once-a-minute reminder.
                 ScheduleTrackEnd();
             }
-        }, new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        });
+        _commitTimer = Reschedule(_commitTimer, RoomPlanner.CommitAtServerMs(Room, Plan), async () =>
+        {
+            // Last look at the mood before the next track is locked in: a change late in a track still chooses it.
+            Reaggregate();
+            var replan = RoomPlanner.MoodShift(Room, _mood, Plan);
+            if (replan is not null)
+            {
+                await PlanAsync(replan);
+            }
+
+            if (RoomPlanner.CommitNext(Room) || replan is not null)
+            {
+                await CommitAsync();
+            }
+        });
+    }
+
+    private void ScheduleFirstTrack()
+    {
+        var due = Room.AwaitingFirstPlan ? Room.CreatedAt + Plan.FirstTrackWindow : (DateTimeOffset?)null;
+        _firstTrackTimer = Reschedule(_firstTrackTimer, due?.ToUnixTimeMilliseconds(), async () =>
+        {
+            if (Room.AwaitingFirstPlan)
+            {
+                await StartFirstPlanAsync();
+                await CommitAsync();
+            }
+        });
+    }
+
+    private void SchedulePresenceCheck()
+    {
+        var due = _presence.NextDeadline(Room.Away, Plan.PresenceGrace);
+        _presenceTimer = Reschedule(_presenceTimer, due?.ToUnixTimeMilliseconds(), async () =>
+        {
+            if (_presence.MarkAway(Room, Now, Plan.PresenceGrace) is { Count: > 0 } away)
+            {
+                await PresenceChangedAsync(RoomPresence.AwayNote(away.Select(NameOf).ToList()));
+            }
+
+            SchedulePresenceCheck();
+        });
+    }
+
+    /// <summary>Replaces a one-shot timer with one due at <paramref name="dueServerMs"/> (Unix ms; null: none).</summary>
+    private IGrainTimer? Reschedule(IGrainTimer? timer, long? dueServerMs, Func<Task> callback)
+    {
+        timer?.Dispose();
+        if (dueServerMs is not { } due)
+        {
+            return null;
+        }
+
+        var delay = TimeSpan.FromMilliseconds(Math.Max(0, due - Now.ToUnixTimeMilliseconds()));
+        return this.RegisterGrainTimer(callback, new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
     }
 
     private RoomSnapshot Snapshot() => Room.ToSnapshot(Code, _mood, Now.ToUnixTimeMilliseconds());
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Room {RoomCode} re-planned ({Change}): {Added} new pick(s)")]
+    private partial void LogReplanned(string roomCode, string change, int added);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Room {RoomCode} skipped the track by {Votes} vote(s)")]
     private partial void LogVoteSkip(string roomCode, int votes);

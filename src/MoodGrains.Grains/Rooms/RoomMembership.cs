@@ -55,6 +55,7 @@ public static class RoomMembership
     public static void Leave(RoomState state, string userId, DateTimeOffset now)
     {
         state.Members.RemoveAll(m => m.UserId == userId);
+        state.Away.Remove(userId);
         state.SpotifyListeners.RemoveAll(l => l.UserId == userId);
         if (state.HostUserId == userId && state.Members.Count > 0)
         {

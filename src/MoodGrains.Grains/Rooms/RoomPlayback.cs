@@ -66,6 +66,9 @@ public static class RoomPlayback
         return finished;
     }
 
+    /// <summary>Members with a page open (or within the grace period): the ones who vote and whose plays are logged.</summary>
+    public static int PresentCount(RoomState state) => state.Members.Count(m => state.IsPresent(m.UserId));
+
     public static bool HasEnded(RoomState state, DateTimeOffset now) =>
         state.NowPlaying is { EndsAtServerMs: { } end } && now.ToUnixTimeMilliseconds() >= end;
 
@@ -74,7 +77,7 @@ public static class RoomPlayback
     {
         var current = state.NowPlaying ?? throw new RoomException(RoomError.InvalidArgument, "Nothing is playing.");
         var voters = current.SkipVoters.Contains(userId) ? current.SkipVoters : [.. current.SkipVoters, userId];
-        var needed = SkipVotesNeeded(state.Members.Count);
+        var needed = SkipVotesNeeded(PresentCount(state));
         state.NowPlaying = current with { SkipVoters = voters, SkipVotesNeeded = needed };
         return voters.Count >= needed;
     }
@@ -95,10 +98,11 @@ public static class RoomPlayback
         : skipped ? TrackOutcome.Skipped
         : TrackOutcome.Completed;
 
-    /// <summary>The listening-log rows for a finished entry: one per member present, with their mood at the end.</summary>
+    /// <summary>The listening-log rows for a finished entry: one per member present (not away), with their mood at the end.</summary>
     public static IReadOnlyList<ListeningRecord> PlayRecords(
         RoomState state, string code, NowPlaying finished, DateTimeOffset startedAt, DateTimeOffset endedAt, bool skipped, Func<string, MoodSnapshot> moodOf) =>
         state.Members
+            .Where(m => state.IsPresent(m.UserId))
             .Select(m => new ListeningRecord(
                 m.UserId, finished.Entry.Track.TrackId, code, startedAt, endedAt, OutcomeFor(finished, m.UserId, skipped), moodOf(m.UserId)))
             .ToList();
@@ -112,8 +116,15 @@ public static class RoomPlayback
 
         var next = state.Queue[0];
         state.Queue.RemoveAt(0);
-        state.NowPlaying = new NowPlaying(next, PlaybackState.Playing, now.ToUnixTimeMilliseconds(), 0, [], SkipVotesNeeded(state.Members.Count), [], []);
+        state.NowPlaying = new NowPlaying(next, PlaybackState.Playing, now.ToUnixTimeMilliseconds(), 0, [], SkipVotesNeeded(PresentCount(state)), [], []);
         state.NowPlayingStartedAt = now;
+        state.CommittedEntryId = null;
+        if (next.Target is { } target)
+        {
+            // The iso walk steps on from what actually plays, not from plans that were re-made before it.
+            state.MoodTarget = target;
+        }
+
         state.RecentTrackIds.Add(next.Track.TrackId);
         if (state.RecentTrackIds.Count > RecentWindow)
         {

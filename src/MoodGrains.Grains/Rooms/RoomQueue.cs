@@ -1,61 +1,25 @@
-using MoodGrains.Abstractions.Mood;
 using MoodGrains.Abstractions.Rooms;
 
 namespace MoodGrains.Grains.Rooms;
 
 /// <summary>
-/// How a room's queue is planned, as plain state changes on <see cref="RoomState"/>: what a refill asks the
-/// recommender for (how many, what to leave out, where the last refill aimed so the mood walks on one step at a time),
-/// how the picks are taken in, and where people's own additions go. Asking the recommender is the grain's job.
+/// What people do to a room's queue, as plain state changes on <see cref="RoomState"/>: where their additions go, the
+/// host's reordering (which pins an entry) and removals, the policy. MoodGrains' own picks are <see cref="RoomPlanner"/>'s.
 /// </summary>
 public static class RoomQueue
 {
-    /// <summary>How many entries a room keeps ahead of the now-playing.</summary>
-    public const int Target = 5;
-
     public static QueueEntry NewEntry(RoomState state, TrackInfo track, string reason, string? userId, string addedBy, DateTimeOffset now) =>
         new($"e{++state.NextEntryNumber}", track, reason, userId, addedBy, now);
 
     /// <summary>
-    /// The recommender request that tops the queue up to <see cref="Target"/>, or null when it is full. Recently played,
-    /// queued and playing tracks are excluded so a refill never repeats one.
-    /// </summary>
-    public static RoomRecommendationRequest? PlanRefill(RoomState state, string code, GroupMood mood, Func<string, MoodSnapshot> moodOf)
-    {
-        var missing = Target - state.Queue.Count;
-        if (missing <= 0)
-        {
-            return null;
-        }
-
-        var exclude = state.RecentTrackIds
-            .Concat(state.Queue.Select(e => e.Track.TrackId))
-            .Concat(state.NowPlaying is { } np ? [np.Entry.Track.TrackId] : [])
-            .ToHashSet();
-        var members = state.Members.Select(m => new MemberMood(m.UserId, moodOf(m.UserId), 1f)).ToList();
-        return new RoomRecommendationRequest(code, members, mood, state.Policy, exclude, missing, state.MoodTarget,
-            AnyoneOnSpotify: state.SpotifyListeners.Count > 0);
-    }
-
-    /// <summary>Takes in the recommender's picks for <paramref name="request"/>: remembers the step's target, appends new tracks only.</summary>
-    public static void ApplyRefill(RoomState state, RoomRecommendationRequest request, RoomRecommendation picks, DateTimeOffset now)
-    {
-        state.MoodTarget = picks.Target;
-        var taken = request.RecentTrackIds.ToHashSet();
-        foreach (var pick in picks.Tracks.Where(p => taken.Add(p.Track.TrackId)).Take(request.Count))
-        {
-            state.Queue.Add(NewEntry(state, pick.Track, pick.Reason, null, "MoodGrains", now));
-        }
-    }
-
-    /// <summary>
-    /// Added by a person: it goes ahead of the recommender's picks, behind other people's additions. A track that
+    /// Added by a person: it goes ahead of the recommender's plan (behind the track committed to play next), behind
+    /// other people's additions. A track that
     /// <paramref name="silent"/> (no audio in the room's library) says so in its reason.
     /// </summary>
     public static QueueEntry AddByMember(RoomState state, string userId, TrackInfo track, DateTimeOffset now, bool silent = false)
     {
         var member = state.Members.First(m => m.UserId == userId);
-        var position = state.Queue.FindIndex(e => e.AddedByUserId is null);
+        var position = state.Queue.FindIndex(e => RoomPlanner.IsReplaceable(state, e));
         var reason = $"added by {member.DisplayName}";
         if (silent)
         {
@@ -67,6 +31,7 @@ public static class RoomQueue
         return entry;
     }
 
+    /// <summary>The host moves an entry; a planned one becomes the host's choice (pinned), which re-plans leave alone.</summary>
     public static void Reorder(RoomState state, string entryId, int newIndex)
     {
         var index = state.Queue.FindIndex(e => e.EntryId == entryId);
@@ -80,22 +45,27 @@ public static class RoomQueue
             throw new RoomException(RoomError.InvalidArgument, $"Queue positions run from 0 to {state.Queue.Count - 1}.");
         }
 
-        var entry = state.Queue[index];
+        var entry = state.Queue[index] with { Pinned = true };
         state.Queue.RemoveAt(index);
         state.Queue.Insert(newIndex, entry);
     }
 
+    /// <summary>The host takes an entry out; its track stays out of the next plans as long as a played one would.</summary>
     public static void Remove(RoomState state, string entryId)
     {
-        if (state.Queue.RemoveAll(e => e.EntryId == entryId) == 0)
+        var entry = state.Queue.Find(e => e.EntryId == entryId)
+            ?? throw new RoomException(RoomError.InvalidArgument, "That track is no longer in the queue.");
+        state.Queue.Remove(entry);
+        state.RecentTrackIds.Add(entry.Track.TrackId);
+        if (state.RecentTrackIds.Count > RoomPlayback.RecentWindow)
         {
-            throw new RoomException(RoomError.InvalidArgument, "That track is no longer in the queue.");
+            state.RecentTrackIds.RemoveAt(0);
         }
     }
 
     /// <summary>
-    /// Sets the room's mood policy; returns true when it changed. The queue was chosen for the old target, so what
-    /// people added stays and the recommender's picks go (the caller refills).
+    /// Sets the room's mood policy; returns true when it changed. The plan was made for the old target, so the caller
+    /// re-plans; what people chose stays.
     /// </summary>
     public static bool SetPolicy(RoomState state, MoodPolicy policy)
     {
@@ -110,7 +80,6 @@ public static class RoomQueue
         }
 
         state.Policy = policy;
-        state.Queue.RemoveAll(e => e.AddedByUserId is null);
         return true;
     }
 

@@ -61,6 +61,28 @@ public sealed class RoomState
     [Id(16)]
     public List<SpotifyListener> SpotifyListeners { get; set; } = [];
 
+    /// <summary>The group mood the current plan was made for; null when it was made without a reading.</summary>
+    [Id(17)]
+    public MoodPoint? PlannedFor { get; set; }
+
+    /// <summary>The head of the plan, locked in shortly before the current track ends.</summary>
+    [Id(18)]
+    public string? CommittedEntryId { get; set; }
+
+    /// <summary>Members with no page open for the grace period.</summary>
+    [Id(19)]
+    public List<string> Away { get; set; } = [];
+
+    /// <summary>A new room reads faces for a short window before its first plan.</summary>
+    [Id(20)]
+    public bool AwaitingFirstPlan { get; set; }
+
+    /// <summary>What the plan is based on when it is not the faces (see <see cref="RoomPlanner"/>).</summary>
+    [Id(21)]
+    public string? PlanNote { get; set; }
+
+    public bool IsPresent(string userId) => !Away.Contains(userId);
+
     /// <summary>What members see of the room (the group mood is the grain's, kept in memory only).</summary>
     public RoomSnapshot ToSnapshot(string code, GroupMood mood, long serverMs) => new(code, HostUserId, Members.ToArray(), IsSolo, CreatedAt, Version)
     {
@@ -73,5 +95,8 @@ public sealed class RoomState
         Timeline = Timeline.ToArray(),
         ServerMs = serverMs,
         SpotifyListeners = SpotifyListeners.Select(l => l.UserId).ToArray(),
+        Away = Away.ToArray(),
+        PlanNote = AwaitingFirstPlan ? RoomPlanner.WaitingNote : PlanNote,
+        CommittedEntryId = CommittedEntryId,
     };
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using MoodGrains.Abstractions.Mood;
 using MoodGrains.Abstractions.Rooms;
 using MoodGrains.Abstractions.Users;
+using MoodGrains.Mood;
 
 namespace MoodGrains.Grains.Users;
 
@@ -39,13 +40,20 @@ public sealed class UserGrain(
         // A capture time from the future (a browser's clock) must not freeze decay; treat it as now.
         var at = reading.CapturedAt > now ? now : reading.CapturedAt;
         state.State.Mood = state.State.Mood.Add(reading.Scores, reading.Confidence, at, options.Value.HalfLife);
-        if (now - _lastPersisted >= options.Value.PersistInterval)
+        var replacesManual = reading.Source == MoodSource.Camera && state.State.Manual is not null && reading.Confidence > 0;
+        if (replacesManual)
+        {
+            // Turning the camera on is how a member says "read my face now": the camera takes over from the pick.
+            state.State.Manual = null;
+        }
+
+        if (replacesManual || now - _lastPersisted >= options.Value.PersistInterval)
         {
             _lastPersisted = now;
             await state.WriteStateAsync();
         }
 
-        var snapshot = MoodSnapshot.From(state.State.Mood, now, options.Value.HalfLife);
+        var snapshot = Mood(now);
         if (state.State.CurrentRoom is { } room)
         {
             // Pushed, not polled: the room hears about each change of this member's mood as it happens.
@@ -55,8 +63,23 @@ public sealed class UserGrain(
         return snapshot;
     }
 
-    public Task<MoodSnapshot> GetMoodAsync() =>
-        Task.FromResult(MoodSnapshot.From(state.State.Mood, clock.GetUtcNow(), options.Value.HalfLife));
+    public async Task SetManualMoodAsync(Emotion? emotion)
+    {
+        if (emotion is { } picked && !Enum.IsDefined(picked))
+        {
+            throw new RoomException(RoomError.InvalidArgument, $"Unknown mood; use one of {string.Join(", ", Emotions.Names)}.");
+        }
+
+        state.State.Manual = emotion;
+        state.State.ManualAt = clock.GetUtcNow();
+        await state.WriteStateAsync();
+    }
+
+    public Task<MoodSnapshot> GetMoodAsync() => Task.FromResult(Mood(clock.GetUtcNow()));
+
+    private MoodSnapshot Mood(DateTimeOffset now) => state.State.Manual is { } manual
+        ? MoodSnapshot.Picked(manual, options.Value.ManualConfidence, state.State.ManualAt)
+        : MoodSnapshot.From(state.State.Mood, now, options.Value.HalfLife);
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using MoodGrains.Abstractions.Mood;
+using MoodGrains.Mood;
 
 namespace MoodGrains.Grains.Users;
 
@@ -13,4 +14,11 @@ public sealed class UserState
 
     [Id(2)]
     public SmoothedMood Mood { get; set; } = SmoothedMood.Empty;
+
+    /// <summary>The hand-picked mood, which holds until changed, cleared or replaced by a camera reading.</summary>
+    [Id(3)]
+    public Emotion? Manual { get; set; }
+
+    [Id(4)]
+    public DateTimeOffset ManualAt { get; set; }
 }

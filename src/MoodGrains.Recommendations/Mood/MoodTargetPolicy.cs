@@ -89,6 +89,23 @@ public sealed class MoodTrajectory
         return next;
     }
 
+    /// <summary>
+    /// One track's target for a room that asks afresh each time: the walk seeded at <paramref name="previous"/> (the
+    /// target of the track playing now; none for a room's first track), then one step for the observed mood. A room
+    /// that re-plans several times within a track asks from the same <paramref name="previous"/>, so it never walks
+    /// more than one step per track.
+    /// </summary>
+    public static MoodPoint StepFrom(MoodTargetPolicy policy, MoodPoint? previous, MoodPoint observed, float confidence, IsoPrincipleOptions? options = null)
+    {
+        var trajectory = new MoodTrajectory(policy, options);
+        if (previous is { } seed)
+        {
+            trajectory.NextTarget(seed, 1f);
+        }
+
+        return trajectory.NextTarget(observed, confidence);
+    }
+
     public static MoodPoint StepToward(MoodPoint from, MoodPoint to, float maxStep)
     {
         var distance = from.DistanceTo(to);

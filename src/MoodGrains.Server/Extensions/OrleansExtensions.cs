@@ -28,12 +28,14 @@ internal static class OrleansExtensions
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<ClusterSiloOptions>>((o, silo) =>
             o.ShutdownTimeout = silo.Value.ShutdownTimeout);
         builder.Services.AddHostedService<StopDeadline>();
+        builder.Services.AddMoodGrainsOptions<RoomPlanOptions>(RoomPlanOptions.Section);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RoomBroadcaster>();
         builder.Services.AddSingleton<RoomSubscriptions>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RoomSubscriptions>());
         builder.Services.AddSingleton<IRoomNotifier, SignalRRoomNotifier>();
         builder.Services.AddSingleton<GrainCalls>();
+        builder.Services.AddSingleton<RoomPresenceReporter>();
         builder.Services.AddSingleton<ITrackCatalog, PostgresTrackCatalog>();
         builder.Services.AddSingleton<IListeningLog, PostgresListeningLog>();
         builder.Services.AddSingleton<IRoomRecommender, HybridRoomRecommender>();

@@ -19,7 +19,7 @@ public sealed record ClockSample(long ClientSendMs, long ServerMs);
 /// <see cref="SignalRRoomNotifier"/>.
 /// </summary>
 [Authorize]
-public sealed class RoomHub(IGrainFactory grains, GrainCalls calls, FrameInferencePool inference, SpotifyListeningCheck spotify, RoomSubscriptions subscriptions, TimeProvider clock) : Hub<IRoomClient>
+public sealed class RoomHub(IGrainFactory grains, GrainCalls calls, FrameInferencePool inference, SpotifyListeningCheck spotify, RoomSubscriptions subscriptions, RoomPresenceReporter presence, TimeProvider clock) : Hub<IRoomClient>
 {
     public static string GroupOf(string roomCode) => "room:" + roomCode;
 
@@ -28,12 +28,15 @@ public sealed class RoomHub(IGrainFactory grains, GrainCalls calls, FrameInferen
     public override Task OnConnectedAsync()
     {
         subscriptions.Connected(UserId, Context.ConnectionId);
+        // Not awaited: presence is best effort and must not hold up the connection.
+        _ = presence.ReportAsync(UserId);
         return base.OnConnectedAsync();
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {
         subscriptions.Disconnected(UserId, Context.ConnectionId);
+        _ = presence.ReportAsync(UserId);
         return base.OnDisconnectedAsync(exception);
     }
 
@@ -131,19 +134,29 @@ public sealed class RoomHub(IGrainFactory grains, GrainCalls calls, FrameInferen
     /// <summary>A webcam frame (JPEG, PNG or WebP bytes; base64 in JSON). Never stored: analysed, then dropped.</summary>
     public Task<FrameOutcome> SendFrame(byte[] frame) => inference.SubmitAsync(UserId, frame ?? []);
 
-    /// <summary>For pages without a camera: the listener picks how they feel.</summary>
-    public Task<MoodSnapshot> SetManualMood(string emotion)
+    /// <summary>
+    /// For pages without a camera: the listener picks how they feel. It holds until they pick again, clear it or turn
+    /// the camera on; in a room, the room takes it in at once (and re-plans if the room moved).
+    /// </summary>
+    public Task<MoodSnapshot> SetManualMood(string emotion) =>
+        Emotions.TryParse(emotion ?? string.Empty, out var picked)
+            ? ApplyManualMoodAsync(picked)
+            : throw RoomErrors.ToHubException(RoomError.InvalidArgument, $"Unknown emotion '{emotion}'; use one of {string.Join(", ", Emotions.Names)}.");
+
+    /// <summary>Drops the hand-picked mood; the camera (if on) speaks for the listener again.</summary>
+    public Task<MoodSnapshot> ClearManualMood() => ApplyManualMoodAsync(null);
+
+    private Task<MoodSnapshot> ApplyManualMoodAsync(Emotion? picked) => RoomErrors.ForHubAsync(() => calls.RetryAsync(async () =>
     {
-        if (!Emotions.TryParse(emotion, out var picked))
+        var user = grains.GetGrain<IUserGrain>(UserId);
+        if ((await user.GetProfileAsync()).CurrentRoom is { } room)
         {
-            throw RoomErrors.ToHubException(RoomError.InvalidArgument, $"Unknown emotion '{emotion}'; use one of {string.Join(", ", Emotions.Names)}.");
+            return await grains.GetGrain<IRoomGrain>(room).SetManualMoodAsync(UserId, picked);
         }
 
-        var probabilities = new float[Emotions.Count];
-        probabilities[(int)picked] = 1f;
-        var reading = new MoodReading(new EmotionScores(probabilities), 1f, clock.GetUtcNow(), MoodSource.Manual);
-        return RoomErrors.ForHubAsync(() => calls.RetryAsync(() => grains.GetGrain<IUserGrain>(UserId).RecordReadingAsync(reading)));
-    }
+        await user.SetManualMoodAsync(picked);
+        return await user.GetMoodAsync();
+    }));
 
     /// <summary>The normalized code, for calls that subscribe the connection before or after the grain call.</summary>
     private string Code(string roomCode)

@@ -28,6 +28,9 @@ public sealed partial class RoomSubscriptions(
     public void Connected(string userId, string connectionId) =>
         _connectionsByUser.GetOrAdd(userId, _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal))[connectionId] = 0;
 
+    /// <summary>How many connections <paramref name="userId"/> has open on this silo.</summary>
+    public int ConnectionCount(string userId) => _connectionsByUser.TryGetValue(userId, out var connections) ? connections.Count : 0;
+
     public void Disconnected(string userId, string connectionId)
     {
         if (_connectionsByUser.TryGetValue(userId, out var connections) && connections.TryRemove(connectionId, out _) && connections.IsEmpty)

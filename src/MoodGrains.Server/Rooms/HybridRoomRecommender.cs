@@ -65,14 +65,7 @@ public sealed partial class HybridRoomRecommender(
             MoodPolicy.Calm => MoodTargetPolicy.Calm,
             _ => MoodTargetPolicy.Match,
         };
-        var trajectory = new MoodTrajectory(policy);
-        if (request.PreviousTarget is { } previous)
-        {
-            // Seed the walk where the room left off, then take this refill's step from there.
-            trajectory.NextTarget(previous, 1f);
-        }
-
-        return trajectory.NextTarget(request.Mood.Point, request.Mood.Confidence);
+        return MoodTrajectory.StepFrom(policy, request.PreviousTarget, request.Mood.Point, request.Mood.Confidence);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Room {RoomCode} asked for tracks before the first recommender training finished")]

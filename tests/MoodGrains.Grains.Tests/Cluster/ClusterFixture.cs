@@ -13,6 +13,12 @@ namespace MoodGrains.Grains.Tests.Cluster;
 /// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
+    public static readonly TimeSpan FirstTrackWindow = TimeSpan.FromSeconds(2);
+
+    public static readonly TimeSpan PresenceGrace = TimeSpan.FromSeconds(1);
+
+    public static int PlanDepth => new RoomPlanOptions().PlanDepth;
+
     public InMemoryPorts Ports { get; } = new();
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
@@ -37,6 +43,13 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<RoomPorts>();
             silo.Services.AddSingleton(TimeProvider.System);
             silo.Services.AddOptions<MoodOptions>();
+            // Short windows so tests see the first plan, the commit and the away mark within seconds.
+            silo.Services.AddOptions<RoomPlanOptions>().Configure(o =>
+            {
+                o.FirstTrackWindow = FirstTrackWindow;
+                o.PresenceGrace = PresenceGrace;
+                o.CommitLead = TimeSpan.FromSeconds(3);
+            });
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
@@ -45,6 +58,14 @@ public sealed class ClusterFixture : IAsyncLifetime
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
 
     public IRoomGrain Room(string code) => Grains.GetGrain<IRoomGrain>(code);
+
+    /// <summary>A new room whose host picked a mood, so its first plan is made at once (no wait for faces).</summary>
+    public async Task<RoomSnapshot> CreatePlannedAsync(string code, string hostUserId, string hostName = "Ann")
+    {
+        await Room(code).CreateAsync(hostUserId, hostName, isSolo: false);
+        await Room(code).SetManualMoodAsync(hostUserId, Mood.Emotion.Happy);
+        return await Room(code).GetSnapshotAsync();
+    }
 
     public IUserGrain User(string userId) => Grains.GetGrain<IUserGrain>(userId);
 

@@ -67,8 +67,11 @@ public sealed class InMemoryPorts : IRoomNotifier, IRoomRecommender, ITrackCatal
             throw new InvalidOperationException("The recommender is down.");
         }
 
-        // The calm policy picks from the back of the catalogue, so a policy change visibly re-picks.
-        var candidates = request.Policy == MoodPolicy.Calm ? Tracks.Reverse() : Tracks;
+        // The calm policy picks from the back of the catalogue and a sad room from the rain songs, so a policy change or
+        // a mood shift visibly re-picks.
+        var candidates = request.Policy == MoodPolicy.Calm ? Tracks.Reverse()
+            : request.Mood.Point.Valence < -0.2f ? Tracks.Skip(10).Concat(Tracks.Take(10))
+            : Tracks;
         var picks = candidates
             .Where(t => !request.RecentTrackIds.Contains(t.TrackId))
             .Take(request.Count)

@@ -109,8 +109,9 @@ function wire() {
   $('search-form').addEventListener('submit', e => search(e).catch(() => {}));
   $('camera-toggle').addEventListener('click', toggleCamera);
   $('fps').addEventListener('change', e => camera.setFps(Number(e.target.value)));
+  // The pick holds until changed, cleared ("—") or replaced by the camera.
   $('manual-mood').addEventListener('change', e => {
-    if (e.target.value) call('SetManualMood', e.target.value.toLowerCase()).catch(() => {});
+    (e.target.value ? call('SetManualMood', e.target.value.toLowerCase()) : call('ClearManualMood')).catch(() => {});
   });
   $('spotify-connect').addEventListener('click', () => connectSpotify().catch(showError));
   $('spotify-listen').addEventListener('change', setSpotifyListening);

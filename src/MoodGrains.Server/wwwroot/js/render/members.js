@@ -30,6 +30,9 @@ export function renderMembers(snapshot) {
     li.append(swatch, name);
     if (member.userId === snapshot.hostUserId) li.append(badge('host', 'host'));
     if (member.userId === state.session.userId) li.append(badge('you'));
+    const away = (snapshot.away || []).includes(member.userId);
+    li.classList.toggle('away', away);
+    if (away) li.append(badge('away', 'away'));
     const mood = document.createElement('span');
     mood.className = 'badge mood';
     li.append(mood);
@@ -50,6 +53,10 @@ export function setMemberMood(li, mood) {
     delete li.dataset.dominant;
     return;
   }
-  span.textContent = `${feeling(mood.dominant)} ${Math.round(mood.scores.probabilities[emotionIndex(mood.dominant)] * 100)}%`;
+  // A hand-picked mood is the member's word, not a reading: say so instead of a percentage.
+  span.textContent = mood.manual
+    ? `${feeling(mood.dominant)} (picked)`
+    : `${feeling(mood.dominant)} ${Math.round(mood.scores.probabilities[emotionIndex(mood.dominant)] * 100)}%`;
   li.dataset.dominant = mood.dominant;
+  li.dataset.manual = String(!!mood.manual);
 }
