@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using MoodGrains.Music;
 using MoodGrains.Music.Spotify;
 using MoodGrains.Server.Identity;
+using MoodGrains.Server.Limits;
 
 namespace MoodGrains.Server.Apis;
 
@@ -107,7 +108,8 @@ public static class SpotifyApi
             Call(options, () => provider.GetDevicesAsync(http.User.UserId(), ct))).RequireAuthorization();
 
         spotify.MapGet("/search", (string q, HttpContext http, IOptions<SpotifyOptions> options, IMusicProvider provider, CancellationToken ct) =>
-            Call(options, () => provider.SearchTracksAsync(http.User.UserId(), q, options.Value.SearchLimit, ct))).RequireAuthorization();
+            Call(options, () => provider.SearchTracksAsync(http.User.UserId(), q, options.Value.SearchLimit, ct))).RequireAuthorization()
+            .RequireRateLimiting(RateLimitPolicies.Search);
 
         return app;
     }

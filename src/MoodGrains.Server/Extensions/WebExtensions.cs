@@ -1,10 +1,14 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using MoodGrains.Server.Apis;
 using MoodGrains.Server.Hubs;
 using MoodGrains.Server.Identity;
+using MoodGrains.Server.Limits;
 using MoodGrains.Server.Options;
+using MoodGrains.Server.Telemetry;
 
 namespace MoodGrains.Server.Extensions;
 
@@ -21,9 +25,18 @@ internal static class WebExtensions
         builder.Services.AddAuthorization();
         builder.Services.AddProblemDetails();
         builder.Services.AddMoodGrainsHealthChecks();
+        builder.Services.AddMoodGrainsOptions<RateLimitOptions>(RateLimitOptions.Section).ValidateWith<RateLimitOptions, RateLimitOptionsValidator>();
+        builder.Services.AddRateLimiter(_ => { });
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>, MoodGrainsMetrics>(
+            (o, limits, metrics) => RateLimitPolicies.Configure(o, limits.Value, metrics));
+        builder.Services.AddSingleton<HubRateLimitFilter>();
 
         // Frames arrive as base64 in JSON: 1 MiB leaves room for the 512 KB frame limit the analyzer enforces.
-        var signalR = builder.Services.AddSignalR(o => o.MaximumReceiveMessageSize = 1024 * 1024)
+        var signalR = builder.Services.AddSignalR(o =>
+            {
+                o.MaximumReceiveMessageSize = 1024 * 1024;
+                o.AddFilter<HubRateLimitFilter>();
+            })
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         // Whether there is a backplane at all decides what is registered, so this one value is read while registering;
@@ -49,6 +62,7 @@ internal static class WebExtensions
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapHealthApi();
         app.MapSessionApi();
         app.MapRoomsApi();
