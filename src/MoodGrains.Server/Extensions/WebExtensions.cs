@@ -8,6 +8,7 @@ using MoodGrains.Server.Hubs;
 using MoodGrains.Server.Identity;
 using MoodGrains.Server.Limits;
 using MoodGrains.Server.Options;
+using MoodGrains.Server.Security;
 using MoodGrains.Server.Telemetry;
 
 namespace MoodGrains.Server.Extensions;
@@ -58,6 +59,7 @@ internal static class WebExtensions
 
     public static WebApplication MapMoodGrains(this WebApplication app)
     {
+        app.UseMoodGrainsSecurityHeaders();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseAuthentication();
