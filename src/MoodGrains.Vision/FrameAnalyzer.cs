@@ -48,7 +48,7 @@ public sealed class FrameAnalyzer : IDisposable
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // Last line of defence (e.g. a decoder error OpenCvSharp reports with another exception type).
-            return FrameAnalysis.Failed(FrameStatus.Faulted, ex.Message);
+            return FrameAnalysis.FromException(FrameStatus.Faulted, ex);
         }
     }
 
@@ -71,7 +71,7 @@ public sealed class FrameAnalyzer : IDisposable
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 // The silo must never see an exception from a frame; the status carries the reason instead.
-                return FrameAnalysis.Failed(FrameStatus.Faulted, ex.Message, new VisionTimings(decodeMs, 0, 0), frame!.Width, frame.Height);
+                return FrameAnalysis.FromException(FrameStatus.Faulted, ex, new VisionTimings(decodeMs, 0, 0), frame!.Width, frame.Height);
             }
         }
     }
@@ -91,7 +91,7 @@ public sealed class FrameAnalyzer : IDisposable
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            return FrameAnalysis.Failed(FrameStatus.Faulted, ex.Message);
+            return FrameAnalysis.FromException(FrameStatus.Faulted, ex);
         }
 
         if (failed is not null)
@@ -110,7 +110,7 @@ public sealed class FrameAnalyzer : IDisposable
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                return FrameAnalysis.Failed(FrameStatus.Faulted, ex.Message, new VisionTimings(decodeMs, 0, 0), image!.Width, image.Height);
+                return FrameAnalysis.FromException(FrameStatus.Faulted, ex, new VisionTimings(decodeMs, 0, 0), image!.Width, image.Height);
             }
 
             return new FrameAnalysis
@@ -204,7 +204,7 @@ public sealed class FrameAnalyzer : IDisposable
         catch (OpenCVException ex)
         {
             mat?.Dispose();
-            return FrameAnalysis.Failed(FrameStatus.Undecodable, ex.Message);
+            return FrameAnalysis.FromException(FrameStatus.Undecodable, ex);
         }
 
         if (mat.Empty() || mat.Channels() != 3)

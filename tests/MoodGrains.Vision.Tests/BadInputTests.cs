@@ -35,6 +35,22 @@ public sealed class BadInputTests(VisionFixture fixture)
         }
     }
 
+    [Theory]
+    [InlineData(FrameStatus.Undecodable)]
+    [InlineData(FrameStatus.Faulted)]
+    public void A_decoder_exception_reaches_the_sender_as_a_fixed_sentence_and_the_logs_as_itself(FrameStatus status)
+    {
+        var error = new InvalidOperationException("OpenCV(4.10.0) /build/opencv/modules/imgcodecs/src/loadsave.cpp:1012: error: (-215:Assertion failed) buf.checkVector(1, CV_8U) > 0");
+
+        var result = FrameAnalysis.FromException(status, error);
+
+        Assert.Equal(status, result.Status);
+        Assert.Same(error, result.Error);
+        Assert.NotNull(result.Detail);
+        Assert.DoesNotContain("OpenCV", result.Detail, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("/", result.Detail, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Random_bytes_are_not_an_image()
     {

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -72,7 +73,7 @@ public static class SpotifyApi
         {
             if (error is not null || code is null || state is null)
             {
-                return Back("error", error == "access_denied" ? "You declined the Spotify login." : "Spotify did not complete the login.");
+                return Back(error == "access_denied" ? LoginError.Declined : LoginError.Failed);
             }
 
             string[] parts;
@@ -80,21 +81,23 @@ public static class SpotifyApi
             {
                 parts = StateProtector(protection).Unprotect(state).Split('\n');
             }
-            catch (System.Security.Cryptography.CryptographicException)
+            catch (CryptographicException)
             {
-                return Back("error", "The Spotify login took too long or was not started here. Please try again.");
+                return Back(LoginError.Expired);
             }
 
+            var logger = loggers.CreateLogger(typeof(SpotifyApi));
             try
             {
                 var tokens = await accounts.ExchangeCodeAsync(code, parts[1], ct);
                 await store.SaveAsync(parts[0], tokens, ct);
-                SpotifyApiLog.Linked(loggers.CreateLogger(typeof(SpotifyApi)), parts[0]);
-                return Back("connected", null);
+                SpotifyApiLog.Linked(logger, parts[0]);
+                return TypedResults.Redirect("/?spotify=connected");
             }
             catch (MusicProviderException e)
             {
-                return Back("error", e.Message);
+                SpotifyApiLog.LinkFailed(logger, e, parts[0]);
+                return Back(LoginError.Failed);
             }
         }).AllowAnonymous();
 
@@ -160,12 +163,32 @@ public static class SpotifyApi
     private static ITimeLimitedDataProtector StateProtector(IDataProtectionProvider protection) =>
         protection.CreateProtector(StatePurpose).ToTimeLimitedDataProtector();
 
-    private static RedirectHttpResult Back(string outcome, string? message) =>
-        TypedResults.Redirect(message is null ? $"/?spotify={outcome}" : $"/?spotify={outcome}&message={Uri.EscapeDataString(message)}");
+    /// <summary>
+    /// Back to the page with a failed login. Only a fixed code travels in the URL and the page owns the sentences, so
+    /// a crafted link cannot put words on the page.
+    /// </summary>
+    private static RedirectHttpResult Back(LoginError reason) =>
+        TypedResults.Redirect($"/?spotify=error&reason={reason.ToString().ToLowerInvariant()}");
+
+    /// <summary>Why a Spotify login did not complete; the page (app.js) has a sentence for each.</summary>
+    public enum LoginError
+    {
+        /// <summary>Spotify did not complete the login, or the code exchange failed.</summary>
+        Failed,
+
+        /// <summary>The user pressed Cancel on Spotify's consent screen.</summary>
+        Declined,
+
+        /// <summary>The state is unreadable: older than ten minutes, or not made by this service.</summary>
+        Expired,
+    }
 }
 
 internal static partial class SpotifyApiLog
 {
     [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId} connected Spotify")]
     public static partial void Linked(ILogger logger, string userId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId} could not connect Spotify")]
+    public static partial void LinkFailed(ILogger logger, Exception exception, string userId);
 }

@@ -70,7 +70,7 @@ internal static class WebExtensions
         app.MapRoomsApi();
         app.MapLibraryApi();
         app.MapSpotifyApi();
-        app.MapHub<RoomHub>("/hubs/room");
+        app.MapHub<RoomHub>(GuestAuthenticationHandler.HubPath);
         return app;
     }
 }
