@@ -22,8 +22,9 @@ public static class RoomsApi
             RoomErrors.ForHttpAsync(() => calls.CreateRoomAsync(http.User.UserId(), request.DisplayName, request.Solo)))
             .RequireRateLimiting(RateLimitPolicies.RoomCreate);
 
-        rooms.MapGet("/{code}", (string code, GrainCalls calls) =>
-            RoomErrors.ForHttpAsync(() => calls.OnRoomAsync(code, r => r.GetSnapshotAsync())))
+        // Members only: a stranger gets the same 404 as for an unused code.
+        rooms.MapGet("/{code}", (string code, HttpContext http, GrainCalls calls) =>
+            RoomErrors.ForHttpAsync(() => calls.ReadRoomAsMemberAsync(http.User.UserId(), code)))
             .RequireRateLimiting(RateLimitPolicies.RoomRead);
 
         rooms.MapPost("/{code}/members", (string code, JoinRoomRequest request, HttpContext http, GrainCalls calls) =>
