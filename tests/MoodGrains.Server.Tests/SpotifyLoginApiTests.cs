@@ -47,6 +47,7 @@ public sealed class SpotifyLoginApiTests(ServersFixture servers)
         var query = QueryHelpers.ParseQuery(authorizeUrl.Query);
         Assert.Equal("test-client", query["client_id"]);
         Assert.Equal("S256", query["code_challenge_method"]);
+        Assert.Equal("true", query["show_dialog"]);
 
         // The same browser comes back from Spotify without our guest token; the state carries who it was.
         using var browser = host.Client(userId: null, cookies);
@@ -85,6 +86,28 @@ public sealed class SpotifyLoginApiTests(ServersFixture servers)
         Assert.Equal("/?spotify=error&reason=expired", forged.Headers.Location?.OriginalString);
         Assert.Equal("/?spotify=error&reason=declined", declined.Headers.Location?.OriginalString);
         Assert.Empty(accounts.Received);
+    }
+
+    [Fact]
+    public async Task A_login_completed_in_another_browser_is_refused_and_links_nobody()
+    {
+        var accounts = new ScriptedHandler((_, _) => throw new InvalidOperationException("no exchange expected"));
+        await using var host = await TestHost.StartAsync(_postgres, "test-client", accounts, accounts);
+        using var attacker = host.Client("attacker");
+        var login = await attacker.PostAsync(new Uri("/api/spotify/login", UriKind.Relative), null);
+        var setCookie = Assert.Single(login.Headers.GetValues("Set-Cookie"));
+        Assert.StartsWith(SpotifyApi.NonceCookie + "=", setCookie, StringComparison.Ordinal);
+        Assert.Contains("httponly", setCookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=lax", setCookie, StringComparison.OrdinalIgnoreCase);
+        var state = QueryHelpers.ParseQuery((await login.Content.ReadFromJsonAsync<SpotifyLoginResponse>())!.AuthorizeUrl.Query)["state"];
+
+        // The attacker's authorize URL, approved and completed in the victim's browser (its own cookie jar).
+        using var victim = host.Client(userId: null);
+        var callback = await victim.GetAsync(new Uri($"/api/spotify/callback?code=victims-code&state={Uri.EscapeDataString(state!)}", UriKind.Relative));
+
+        Assert.Equal("/?spotify=error&reason=browser", callback.Headers.Location?.OriginalString);
+        Assert.Empty(accounts.Received);
+        Assert.Null(await host.Services.GetRequiredService<ISpotifyTokenStore>().GetAsync("attacker", default));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -23,6 +24,13 @@ public static class SpotifyApi
     // callback works on whichever silo the browser lands on without server-side session storage.
     private const string StatePurpose = "MoodGrains.Spotify.LoginState.v1";
     private static readonly TimeSpan LoginLifetime = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Binds a login to the browser that started it: a random nonce in an HttpOnly cookie and in the encrypted state.
+    /// A callback whose browser lacks the cookie (someone else's link, say) links nobody.
+    /// </summary>
+    public const string NonceCookie = "moodgrains.spotify-login";
+    private const string CookiePath = "/api/spotify";
 
     public static IEndpointRouteBuilder MapSpotifyApi(this IEndpointRouteBuilder app)
     {
@@ -62,15 +70,28 @@ public static class SpotifyApi
             }
 
             var verifier = SpotifyPkce.CreateCodeVerifier();
-            var state = StateProtector(protection).Protect($"{http.User.UserId()}\n{verifier}\n{SpotifyPkce.CreateState()}", LoginLifetime);
+            var nonce = SpotifyPkce.CreateState();
+            var state = StateProtector(protection).Protect($"{http.User.UserId()}\n{verifier}\n{nonce}", LoginLifetime);
             var url = SpotifyPkce.BuildAuthorizeUrl(options.Value, state, SpotifyPkce.CreateCodeChallenge(verifier));
+            // Lax, not Strict: the callback is a top-level navigation coming from Spotify's site.
+            http.Response.Cookies.Append(NonceCookie, nonce, new CookieOptions
+            {
+                HttpOnly = true,
+                SameSite = SameSiteMode.Lax,
+                Secure = http.Request.IsHttps,
+                Path = CookiePath,
+                MaxAge = LoginLifetime,
+            });
             return TypedResults.Ok(new SpotifyLoginResponse(url));
         }).RequireAuthorization();
 
         // Spotify redirects the browser here; it carries no guest token, the encrypted state identifies the user.
-        spotify.MapGet("/callback", async (string? code, string? state, string? error, IDataProtectionProvider protection,
+        spotify.MapGet("/callback", async (string? code, string? state, string? error, HttpContext http, IDataProtectionProvider protection,
             SpotifyAccountsClient accounts, ISpotifyTokenStore store, ILoggerFactory loggers, CancellationToken ct) =>
         {
+            var cookie = http.Request.Cookies[NonceCookie];
+            // One use: whatever the outcome, the next login starts afresh.
+            http.Response.Cookies.Delete(NonceCookie, new CookieOptions { Path = CookiePath, Secure = http.Request.IsHttps, HttpOnly = true, SameSite = SameSiteMode.Lax });
             if (error is not null || code is null || state is null)
             {
                 return Back(error == "access_denied" ? LoginError.Declined : LoginError.Failed);
@@ -87,6 +108,12 @@ public static class SpotifyApi
             }
 
             var logger = loggers.CreateLogger(typeof(SpotifyApi));
+            if (parts.Length != 3 || cookie is null || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(cookie), Encoding.ASCII.GetBytes(parts[2])))
+            {
+                SpotifyApiLog.OtherBrowser(logger, parts[0]);
+                return Back(LoginError.Browser);
+            }
+
             try
             {
                 var tokens = await accounts.ExchangeCodeAsync(code, parts[1], ct);
@@ -181,6 +208,9 @@ public static class SpotifyApi
 
         /// <summary>The state is unreadable: older than ten minutes, or not made by this service.</summary>
         Expired,
+
+        /// <summary>The callback came to a browser without the login's nonce cookie: not the one that started it.</summary>
+        Browser,
     }
 }
 
@@ -188,6 +218,9 @@ internal static partial class SpotifyApiLog
 {
     [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId} connected Spotify")]
     public static partial void Linked(ILogger logger, string userId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A Spotify login of user {UserId} was completed in a browser that did not start it; refused")]
+    public static partial void OtherBrowser(ILogger logger, string userId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId} could not connect Spotify")]
     public static partial void LinkFailed(ILogger logger, Exception exception, string userId);
