@@ -25,6 +25,12 @@ public enum FrameStatus
     /// <summary>Decoded, but no face was found.</summary>
     NoFace,
 
+    /// <summary>
+    /// A JPEG with more scans than <see cref="VisionOptions.MaxJpegScans"/> (a progressive "decode bomb"); refused
+    /// before decoding.
+    /// </summary>
+    TooComplex,
+
     /// <summary>An unexpected error inside the pipeline; logged by the caller, never thrown.</summary>
     Faulted,
 }

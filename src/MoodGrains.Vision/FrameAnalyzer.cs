@@ -196,6 +196,11 @@ public sealed class FrameAnalyzer : IDisposable
             return FrameAnalysis.Failed(FrameStatus.Undecodable, "The JPEG stream is truncated (no end-of-image marker).");
         }
 
+        if (header.Format == ImageFormat.Jpeg && JpegBudget(encoded) is { } refused)
+        {
+            return refused;
+        }
+
         Mat? mat = null;
         try
         {
@@ -215,6 +220,25 @@ public sealed class FrameAnalyzer : IDisposable
 
         image = mat;
         return null;
+    }
+
+    /// <summary>Refuses a JPEG whose marker structure would cost more decoding than a frame is worth; null if it may be decoded.</summary>
+    private FrameAnalysis? JpegBudget(ReadOnlySpan<byte> encoded)
+    {
+        if (!JpegStructure.TryRead(encoded, out var jpeg))
+        {
+            return FrameAnalysis.Failed(FrameStatus.Undecodable, "The JPEG's segments are malformed.");
+        }
+
+        if (jpeg.Scans > _options.MaxJpegScans)
+        {
+            return FrameAnalysis.Failed(FrameStatus.TooComplex,
+                $"The JPEG has {jpeg.Scans} scans; the limit is {_options.MaxJpegScans}. Send a baseline JPEG.");
+        }
+
+        return jpeg.PixelCount > _options.MaxPixels
+            ? FrameAnalysis.Failed(FrameStatus.DimensionsTooLarge, $"The image declares {jpeg.Width}x{jpeg.Height} pixels; the limit is {_options.MaxPixels} pixels.")
+            : null;
     }
 
     public void Dispose()

@@ -85,6 +85,48 @@ public sealed class BadInputTests(VisionFixture fixture)
     }
 
     [Fact]
+    public void A_progressive_jpeg_with_thousands_of_scans_is_refused_before_decoding()
+    {
+        var bomb = JpegStructureTests.ManyScanJpeg(1024, 1024, scans: 7_527);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var result = Analyzer.Analyze(bomb);
+
+        Assert.Equal(FrameStatus.TooComplex, result.Status);
+        Assert.Contains("7527 scans", result.Detail, StringComparison.Ordinal);
+        Assert.Equal(0, result.Width); // never decoded
+        Assert.InRange(watch.ElapsedMilliseconds, 0, 1000);
+    }
+
+    [Fact]
+    public void A_standard_progressive_jpeg_is_still_analysed()
+    {
+        using var scene = TestImages.NoFaceScene();
+        Cv2.ImEncode(".jpg", scene, out var progressive, new ImageEncodingParam(ImwriteFlags.JpegProgressive, 1));
+
+        var result = Analyzer.Analyze(progressive);
+
+        Assert.Equal(FrameStatus.NoFace, result.Status);
+        Assert.Equal(640, result.Width);
+    }
+
+    [Fact]
+    public void A_megabyte_of_random_bytes_is_refused_at_once()
+    {
+        var bytes = new byte[1024 * 1024];
+        new Random(5).NextBytes(bytes);
+        bytes[0] = 0xFF;
+        bytes[1] = 0xD8;
+        bytes[2] = 0xFF;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var result = Analyzer.Analyze(bytes);
+
+        Assert.Equal(FrameStatus.TooLarge, result.Status);
+        Assert.InRange(watch.ElapsedMilliseconds, 0, 200);
+    }
+
+    [Fact]
     public void A_text_file_is_an_unsupported_format()
     {
         var text = Encoding.UTF8.GetBytes("<html><body>Hello, this is not a webcam frame.</body></html>\n");
