@@ -58,6 +58,13 @@ public sealed class UserGrain(
     public Task<MoodSnapshot> GetMoodAsync() =>
         Task.FromResult(MoodSnapshot.From(state.State.Mood, clock.GetUtcNow(), options.Value.HalfLife));
 
+    public async Task ForgetAsync()
+    {
+        state.State = new UserState();
+        await state.ClearStateAsync();
+        DeactivateOnIdle();
+    }
+
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // Keep the last mood across deactivation; frames were never stored, only this summary.

@@ -21,6 +21,7 @@ internal static class WebExtensions
         builder.Services.AddMoodGrainsOptions<GuestSessionOptions>(GuestSessionOptions.Section);
         builder.Services.AddSingleton<GuestTokens>();
         builder.Services.AddSingleton<DatabaseInitializer>();
+        builder.Services.AddSingleton<MoodGrains.Storage.Users.GuestDataRepository>();
         builder.Services.AddAuthentication(GuestAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, GuestAuthenticationHandler>(GuestAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorization();
@@ -70,6 +71,7 @@ internal static class WebExtensions
         app.MapRoomsApi();
         app.MapLibraryApi();
         app.MapSpotifyApi();
+        app.MapMeApi();
         app.MapHub<RoomHub>(GuestAuthenticationHandler.HubPath);
         return app;
     }
