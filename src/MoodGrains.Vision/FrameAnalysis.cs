@@ -25,6 +25,12 @@ public enum FrameStatus
     /// <summary>Decoded, but no face was found.</summary>
     NoFace,
 
+    /// <summary>
+    /// A JPEG with more scans than <see cref="VisionOptions.MaxJpegScans"/> (a progressive "decode bomb"); refused
+    /// before decoding.
+    /// </summary>
+    TooComplex,
+
     /// <summary>An unexpected error inside the pipeline; logged by the caller, never thrown.</summary>
     Faulted,
 }
@@ -73,11 +79,33 @@ public sealed record FrameAnalysis
 
     public VisionTimings Timings { get; init; }
 
-    /// <summary>A human-readable reason for a non-Ok status.</summary>
+    /// <summary>A human-readable reason for a non-Ok status, written by this library: safe to show the frame's sender.</summary>
     public string? Detail { get; init; }
+
+    /// <summary>
+    /// The exception behind a failure, for the host's logs only: its text comes from OpenCV or ONNX Runtime and may
+    /// name internals (source paths, buffer sizes), so it never reaches the sender.
+    /// </summary>
+    public Exception? Error { get; init; }
 
     public bool Succeeded => Status == FrameStatus.Ok;
 
     internal static FrameAnalysis Failed(FrameStatus status, string detail, VisionTimings timings = default, int width = 0, int height = 0) =>
         new() { Status = status, Detail = detail, Timings = timings, Width = width, Height = height };
+
+    /// <summary>A failure caused by an exception: a fixed sentence for the sender, the exception kept aside for logs.</summary>
+    internal static FrameAnalysis FromException(FrameStatus status, Exception error, VisionTimings timings = default, int width = 0, int height = 0) =>
+        new()
+        {
+            Status = status,
+            Detail = status == FrameStatus.Undecodable ? UndecodableDetail : FaultedDetail,
+            Error = error,
+            Timings = timings,
+            Width = width,
+            Height = height,
+        };
+
+    internal const string UndecodableDetail = "The image could not be decoded.";
+
+    internal const string FaultedDetail = "This frame could not be analysed.";
 }

@@ -48,7 +48,7 @@ public sealed class FrameAnalyzer : IDisposable
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // Last line of defence (e.g. a decoder error OpenCvSharp reports with another exception type).
-            return FrameAnalysis.Failed(FrameStatus.Faulted, ex.Message);
+            return FrameAnalysis.FromException(FrameStatus.Faulted, ex);
         }
     }
 
@@ -71,7 +71,7 @@ public sealed class FrameAnalyzer : IDisposable
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 // The silo must never see an exception from a frame; the status carries the reason instead.
-                return FrameAnalysis.Failed(FrameStatus.Faulted, ex.Message, new VisionTimings(decodeMs, 0, 0), frame!.Width, frame.Height);
+                return FrameAnalysis.FromException(FrameStatus.Faulted, ex, new VisionTimings(decodeMs, 0, 0), frame!.Width, frame.Height);
             }
         }
     }
@@ -91,7 +91,7 @@ public sealed class FrameAnalyzer : IDisposable
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            return FrameAnalysis.Failed(FrameStatus.Faulted, ex.Message);
+            return FrameAnalysis.FromException(FrameStatus.Faulted, ex);
         }
 
         if (failed is not null)
@@ -110,7 +110,7 @@ public sealed class FrameAnalyzer : IDisposable
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                return FrameAnalysis.Failed(FrameStatus.Faulted, ex.Message, new VisionTimings(decodeMs, 0, 0), image!.Width, image.Height);
+                return FrameAnalysis.FromException(FrameStatus.Faulted, ex, new VisionTimings(decodeMs, 0, 0), image!.Width, image.Height);
             }
 
             return new FrameAnalysis
@@ -196,6 +196,11 @@ public sealed class FrameAnalyzer : IDisposable
             return FrameAnalysis.Failed(FrameStatus.Undecodable, "The JPEG stream is truncated (no end-of-image marker).");
         }
 
+        if (header.Format == ImageFormat.Jpeg && JpegBudget(encoded) is { } refused)
+        {
+            return refused;
+        }
+
         Mat? mat = null;
         try
         {
@@ -204,7 +209,7 @@ public sealed class FrameAnalyzer : IDisposable
         catch (OpenCVException ex)
         {
             mat?.Dispose();
-            return FrameAnalysis.Failed(FrameStatus.Undecodable, ex.Message);
+            return FrameAnalysis.FromException(FrameStatus.Undecodable, ex);
         }
 
         if (mat.Empty() || mat.Channels() != 3)
@@ -215,6 +220,25 @@ public sealed class FrameAnalyzer : IDisposable
 
         image = mat;
         return null;
+    }
+
+    /// <summary>Refuses a JPEG whose marker structure would cost more decoding than a frame is worth; null if it may be decoded.</summary>
+    private FrameAnalysis? JpegBudget(ReadOnlySpan<byte> encoded)
+    {
+        if (!JpegStructure.TryRead(encoded, out var jpeg))
+        {
+            return FrameAnalysis.Failed(FrameStatus.Undecodable, "The JPEG's segments are malformed.");
+        }
+
+        if (jpeg.Scans > _options.MaxJpegScans)
+        {
+            return FrameAnalysis.Failed(FrameStatus.TooComplex,
+                $"The JPEG has {jpeg.Scans} scans; the limit is {_options.MaxJpegScans}. Send a baseline JPEG.");
+        }
+
+        return jpeg.PixelCount > _options.MaxPixels
+            ? FrameAnalysis.Failed(FrameStatus.DimensionsTooLarge, $"The image declares {jpeg.Width}x{jpeg.Height} pixels; the limit is {_options.MaxPixels} pixels.")
+            : null;
     }
 
     public void Dispose()

@@ -104,6 +104,12 @@ public sealed class VisionOptions
     /// <summary>Width x height limit checked on the header before decoding (decompression bombs).</summary>
     public long MaxPixels { get; set; } = 4096L * 4096;
 
+    /// <summary>
+    /// Scans a JPEG may hold. A baseline JPEG has one, a standard progressive one about ten; each further scan makes
+    /// the decoder pass over the whole image again, so many small scans turn a small file into seconds of decoding.
+    /// </summary>
+    public int MaxJpegScans { get; set; } = 12;
+
     /// <summary>Faces classified per frame; more are dropped (lowest detection score first) and flagged.</summary>
     public int MaxFaces { get; set; } = 8;
 
@@ -143,6 +149,7 @@ public sealed class VisionOptions
         Check(Enum.IsDefined(EmotionModel), $"{Key}EmotionModel must be one of {string.Join(", ", Enum.GetNames<EmotionModelKind>())}.");
         Check(MaxPayloadBytes is > 0 and <= 64 * 1024 * 1024, $"{Key}MaxPayloadBytes must be between 1 byte and 64 MB.");
         Check(MaxPixels is >= 64 * 64 and <= 100_000_000, $"{Key}MaxPixels must be between 4096 and 100 million.");
+        Check(MaxJpegScans is >= 1 and <= 1000, $"{Key}MaxJpegScans must be between 1 and 1000.");
         Check(MaxFaces is >= 1 and <= 64, $"{Key}MaxFaces must be between 1 and 64.");
         Check(MinDetectionScore is > 0 and < 1, $"{Key}MinDetectionScore must be between 0 and 1 (exclusive).");
         Check(NmsIouThreshold is > 0 and < 1, $"{Key}NmsIouThreshold must be between 0 and 1 (exclusive).");

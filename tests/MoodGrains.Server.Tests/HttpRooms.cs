@@ -35,6 +35,9 @@ public sealed class HttpRooms(HttpClient http, GuestSession session) : IDisposab
 
     public Task<HttpResponseMessage> GetRawAsync(string path) => http.GetAsync(path);
 
+    /// <summary>Erases this guest's data.</summary>
+    public Task<HttpResponseMessage> DeleteMeAsync() => http.DeleteAsync("/api/me");
+
     public async Task<string> LocationAsync(string code) =>
         (await http.GetFromJsonAsync<LocationResponse>($"/api/rooms/{code}/location"))!.Silo;
 

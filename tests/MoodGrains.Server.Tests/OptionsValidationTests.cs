@@ -13,6 +13,7 @@ using MoodGrains.Recommendations.Collaborative;
 using MoodGrains.Recommendations.Hybrid;
 using MoodGrains.Server.Extensions;
 using MoodGrains.Server.Library;
+using MoodGrains.Server.Limits;
 using MoodGrains.Server.Operations;
 using MoodGrains.Server.Options;
 using MoodGrains.Server.Recommendations;
@@ -57,6 +58,7 @@ public sealed class OptionsValidationTests
         { typeof(LogFormatOptions), "MoodGrains:Logging" },
         { typeof(KubernetesHostingOptions), "MoodGrains:Kubernetes" },
         { typeof(LibraryOptions), "MoodGrains:Library" },
+        { typeof(RateLimitOptions), "MoodGrains:RateLimits" },
     };
 
     [Theory]
@@ -122,6 +124,8 @@ public sealed class OptionsValidationTests
     [InlineData("MoodGrains:Recommendations:MaxPerArtist", "0")]
     [InlineData("MoodGrains:Library:UrlLifetime", "00:00:01")]
     [InlineData("MoodGrains:Library:Directory", "/no/such/music/folder")]
+    [InlineData("MoodGrains:RateLimits:SessionsPerAddress:Limit", "0")]
+    [InlineData("MoodGrains:RateLimits:MoodsPerIdentity:PerMinute", "-1")]
     public void A_bad_value_fails_at_start_with_a_message_naming_the_real_key(string key, string value)
     {
         using var host = BuildHost(new() { [key] = value });
@@ -191,6 +195,11 @@ public sealed class OptionsValidationTests
         Assert.Equal((TimeSpan.FromHours(1), (TimeSpan?)TimeSpan.FromDays(180)), (recommendations.RetrainInterval, recommendations.HistoryWindow));
         Assert.Equal((64, 30f, 3f, 15), (recommendations.Factors, recommendations.Regularization, recommendations.Alpha, recommendations.Iterations));
         Assert.Equal((GroupAggregation.Fair, 1), (recommendations.Aggregation, recommendations.MaxPerArtist));
+
+        // Generous enough for the load benchmark's hundreds of members from one address.
+        var limits = Get<RateLimitOptions>();
+        Assert.Equal((300, 60), (limits.SessionsPerAddress.Limit, limits.SessionsPerAddress.PerMinute));
+        Assert.Equal((10, 30), (limits.MoodsPerIdentity.Limit, limits.MoodsPerIdentity.PerMinute));
     }
 
     [Fact]

@@ -38,7 +38,8 @@ public sealed class SpotifyLoginApiTests(ServersFixture servers)
             ? ScriptedHandler.Json(HttpStatusCode.OK, """{"id":"spotify-user","display_name":"Ana","product":"premium"}""")
             : ScriptedHandler.Error(HttpStatusCode.NotFound, "unexpected"));
         await using var host = await TestHost.StartAsync(_postgres, "test-client", accounts, api);
-        using var http = host.Client("guest-1");
+        var cookies = new CookieContainer();
+        using var http = host.Client("guest-1", cookies);
 
         var login = await http.PostAsync(new Uri("/api/spotify/login", UriKind.Relative), null);
         login.EnsureSuccessStatusCode();
@@ -46,9 +47,10 @@ public sealed class SpotifyLoginApiTests(ServersFixture servers)
         var query = QueryHelpers.ParseQuery(authorizeUrl.Query);
         Assert.Equal("test-client", query["client_id"]);
         Assert.Equal("S256", query["code_challenge_method"]);
+        Assert.Equal("true", query["show_dialog"]);
 
-        // The browser comes back from Spotify without our guest token; the state carries who it was.
-        using var browser = host.Client(userId: null);
+        // The same browser comes back from Spotify without our guest token; the state carries who it was.
+        using var browser = host.Client(userId: null, cookies);
         var callback = await browser.GetAsync(new Uri($"/api/spotify/callback?code=the-code&state={Uri.EscapeDataString(query["state"]!)}", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.Redirect, callback.StatusCode);
@@ -93,9 +95,47 @@ public sealed class SpotifyLoginApiTests(ServersFixture servers)
         var forged = await browser.GetAsync(new Uri("/api/spotify/callback?code=x&state=not-ours", UriKind.Relative));
         var declined = await browser.GetAsync(new Uri("/api/spotify/callback?error=access_denied&state=x", UriKind.Relative));
 
-        Assert.StartsWith("/?spotify=error&message=", forged.Headers.Location?.OriginalString, StringComparison.Ordinal);
-        Assert.Contains("declined", Uri.UnescapeDataString(declined.Headers.Location!.OriginalString), StringComparison.Ordinal);
+        // Fixed reason codes only: the page owns the sentences, so a crafted URL cannot put words on it.
+        Assert.Equal("/?spotify=error&reason=expired", forged.Headers.Location?.OriginalString);
+        Assert.Equal("/?spotify=error&reason=declined", declined.Headers.Location?.OriginalString);
         Assert.Empty(accounts.Received);
+    }
+
+    [Fact]
+    public async Task A_login_completed_in_another_browser_is_refused_and_links_nobody()
+    {
+        var accounts = new ScriptedHandler((_, _) => throw new InvalidOperationException("no exchange expected"));
+        await using var host = await TestHost.StartAsync(_postgres, "test-client", accounts, accounts);
+        using var attacker = host.Client("attacker");
+        var login = await attacker.PostAsync(new Uri("/api/spotify/login", UriKind.Relative), null);
+        var setCookie = Assert.Single(login.Headers.GetValues("Set-Cookie"));
+        Assert.StartsWith(SpotifyApi.NonceCookie + "=", setCookie, StringComparison.Ordinal);
+        Assert.Contains("httponly", setCookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=lax", setCookie, StringComparison.OrdinalIgnoreCase);
+        var state = QueryHelpers.ParseQuery((await login.Content.ReadFromJsonAsync<SpotifyLoginResponse>())!.AuthorizeUrl.Query)["state"];
+
+        // The attacker's authorize URL, approved and completed in the victim's browser (its own cookie jar).
+        using var victim = host.Client(userId: null);
+        var callback = await victim.GetAsync(new Uri($"/api/spotify/callback?code=victims-code&state={Uri.EscapeDataString(state!)}", UriKind.Relative));
+
+        Assert.Equal("/?spotify=error&reason=browser", callback.Headers.Location?.OriginalString);
+        Assert.Empty(accounts.Received);
+        Assert.Null(await host.Services.GetRequiredService<ISpotifyTokenStore>().GetAsync("attacker", default));
+    }
+
+    [Fact]
+    public async Task A_failed_code_exchange_returns_a_code_not_the_providers_text()
+    {
+        var accounts = new ScriptedHandler((_, _) => ScriptedHandler.Error(HttpStatusCode.BadRequest, "invalid_grant: secret internal detail"));
+        await using var host = await TestHost.StartAsync(_postgres, "test-client", accounts, accounts);
+        using var http = host.Client("guest-1");
+        var login = await http.PostAsync(new Uri("/api/spotify/login", UriKind.Relative), null);
+        var state = QueryHelpers.ParseQuery((await login.Content.ReadFromJsonAsync<SpotifyLoginResponse>())!.AuthorizeUrl.Query)["state"];
+
+        var callback = await http.GetAsync(new Uri($"/api/spotify/callback?code=bad&state={Uri.EscapeDataString(state!)}", UriKind.Relative));
+
+        Assert.Equal("/?spotify=error&reason=failed", callback.Headers.Location?.OriginalString);
+        Assert.Single(accounts.Received);
     }
 
     [Fact]
@@ -177,9 +217,11 @@ public sealed class SpotifyLoginApiTests(ServersFixture servers)
             return new TestHost(app, port);
         }
 
-        public HttpClient Client(string? userId)
+        /// <summary>A browser: its own cookie jar unless <paramref name="cookies"/> makes two clients one browser.</summary>
+        public HttpClient Client(string? userId, CookieContainer? cookies = null)
         {
-            var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            var handler = new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = cookies ?? new CookieContainer() };
+            var client = new HttpClient(handler) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
             if (userId is not null)
             {
                 client.DefaultRequestHeaders.Add(HeaderAuthentication.Header, userId);

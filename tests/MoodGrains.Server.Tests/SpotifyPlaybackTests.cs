@@ -207,14 +207,16 @@ public sealed class SpotifyPlaybackTests(ServersFixture servers) : IAsyncLifetim
 
     private async Task LinkSpotifyAsync(GuestSession session, string account)
     {
-        using var http = session.Authorize(_silo.CreateClient());
+        // One browser: the login's nonce cookie must come back with the callback.
+        var cookies = new CookieContainer();
+        using var http = session.Authorize(new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = _silo.BaseAddress });
         var login = await http.PostAsync(new Uri("/api/spotify/login", UriKind.Relative), null);
         login.EnsureSuccessStatusCode();
         var authorize = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("authorizeUrl").GetString()!;
         var state = System.Web.HttpUtility.ParseQueryString(new Uri(authorize).Query)["state"]!;
 
         // The browser returns from Spotify without our token; the encrypted state says who logged in.
-        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = _silo.BaseAddress };
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = cookies }) { BaseAddress = _silo.BaseAddress };
         var callback = await browser.GetAsync(new Uri($"/api/spotify/callback?code={account}&state={Uri.EscapeDataString(state)}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.Redirect, callback.StatusCode);
         Assert.Equal("/?spotify=connected", callback.Headers.Location?.OriginalString);

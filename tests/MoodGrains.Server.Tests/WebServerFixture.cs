@@ -75,8 +75,11 @@ public sealed class WebServerFixture : IAsyncLifetime
     }
 }
 
-/// <summary>The server's own Program with test settings: its database, free silo ports, a signing key, Production.</summary>
-public sealed class ServerFactory(string postgresConnectionString) : WebApplicationFactory<Program>
+/// <summary>
+/// The server's own Program with test settings: its database, free silo ports, a signing key, Production, and any
+/// <paramref name="settings"/> a test tier needs on top (tight rate limits, say).
+/// </summary>
+public sealed class ServerFactory(string postgresConnectionString, IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
 {
     protected override IHost CreateHost(IHostBuilder builder)
     {
@@ -90,6 +93,11 @@ public sealed class ServerFactory(string postgresConnectionString) : WebApplicat
             ["MoodGrains:Silo:GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["MoodGrains:Silo:ClusterId"] = "web-" + Guid.NewGuid().ToString("N")[..8],
         }));
+        if (settings is not null)
+        {
+            builder.ConfigureHostConfiguration(config => config.AddInMemoryCollection(settings));
+        }
+
         return base.CreateHost(builder);
     }
 }

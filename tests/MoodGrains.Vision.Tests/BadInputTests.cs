@@ -35,6 +35,22 @@ public sealed class BadInputTests(VisionFixture fixture)
         }
     }
 
+    [Theory]
+    [InlineData(FrameStatus.Undecodable)]
+    [InlineData(FrameStatus.Faulted)]
+    public void A_decoder_exception_reaches_the_sender_as_a_fixed_sentence_and_the_logs_as_itself(FrameStatus status)
+    {
+        var error = new InvalidOperationException("OpenCV(4.10.0) /build/opencv/modules/imgcodecs/src/loadsave.cpp:1012: error: (-215:Assertion failed) buf.checkVector(1, CV_8U) > 0");
+
+        var result = FrameAnalysis.FromException(status, error);
+
+        Assert.Equal(status, result.Status);
+        Assert.Same(error, result.Error);
+        Assert.NotNull(result.Detail);
+        Assert.DoesNotContain("OpenCV", result.Detail, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("/", result.Detail, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Random_bytes_are_not_an_image()
     {
@@ -66,6 +82,48 @@ public sealed class BadInputTests(VisionFixture fixture)
 
             Assert.Equal(FrameStatus.Undecodable, result.Status);
         }
+    }
+
+    [Fact]
+    public void A_progressive_jpeg_with_thousands_of_scans_is_refused_before_decoding()
+    {
+        var bomb = JpegStructureTests.ManyScanJpeg(1024, 1024, scans: 7_527);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var result = Analyzer.Analyze(bomb);
+
+        Assert.Equal(FrameStatus.TooComplex, result.Status);
+        Assert.Contains("7527 scans", result.Detail, StringComparison.Ordinal);
+        Assert.Equal(0, result.Width); // never decoded
+        Assert.InRange(watch.ElapsedMilliseconds, 0, 1000);
+    }
+
+    [Fact]
+    public void A_standard_progressive_jpeg_is_still_analysed()
+    {
+        using var scene = TestImages.NoFaceScene();
+        Cv2.ImEncode(".jpg", scene, out var progressive, new ImageEncodingParam(ImwriteFlags.JpegProgressive, 1));
+
+        var result = Analyzer.Analyze(progressive);
+
+        Assert.Equal(FrameStatus.NoFace, result.Status);
+        Assert.Equal(640, result.Width);
+    }
+
+    [Fact]
+    public void A_megabyte_of_random_bytes_is_refused_at_once()
+    {
+        var bytes = new byte[1024 * 1024];
+        new Random(5).NextBytes(bytes);
+        bytes[0] = 0xFF;
+        bytes[1] = 0xD8;
+        bytes[2] = 0xFF;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var result = Analyzer.Analyze(bytes);
+
+        Assert.Equal(FrameStatus.TooLarge, result.Status);
+        Assert.InRange(watch.ElapsedMilliseconds, 0, 200);
     }
 
     [Fact]

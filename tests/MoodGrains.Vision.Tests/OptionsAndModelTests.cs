@@ -63,6 +63,8 @@ public sealed class OptionsAndModelTests
 
         Assert.Equal(("blazeface-front.onnx", 0.75f, EmotionModelKind.Xception, false, false),
             (live.BlazeFaceFile, live.MinDetectionScore, live.EmotionModel, live.FlipAveraging, live.MultiCrop));
+        // Live frames up to 1080p: the page sends 320x240, and larger ones only cost decode time.
+        Assert.Equal(1920L * 1080, live.MaxPixels);
         Assert.Empty(live.Validate());
     }
 

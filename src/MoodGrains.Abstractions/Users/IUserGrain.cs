@@ -38,4 +38,8 @@ public interface IUserGrain : IGrainWithStringKey
 
     [Alias("GetMood")]
     Task<MoodSnapshot> GetMoodAsync();
+
+    /// <summary>Erases what this grain stores about the user (name, room, mood), for <c>DELETE /api/me</c>.</summary>
+    [Alias("Forget")]
+    Task ForgetAsync();
 }

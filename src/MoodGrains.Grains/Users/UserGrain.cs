@@ -81,6 +81,13 @@ public sealed class UserGrain(
         ? MoodSnapshot.Picked(manual, options.Value.ManualConfidence, state.State.ManualAt)
         : MoodSnapshot.From(state.State.Mood, now, options.Value.HalfLife);
 
+    public async Task ForgetAsync()
+    {
+        state.State = new UserState();
+        await state.ClearStateAsync();
+        DeactivateOnIdle();
+    }
+
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // Keep the last mood across deactivation; frames were never stored, only this summary.

@@ -43,7 +43,10 @@ public static class SpotifyPkce
             Pair("code_challenge_method", "S256"),
             Pair("code_challenge", codeChallenge),
             Pair("state", state),
-            Pair("scope", options.Scopes));
+            Pair("scope", options.Scopes),
+            // Always ask: without the consent screen, a browser that approved the app before would be linked silently
+            // by whoever sent it this URL.
+            Pair("show_dialog", "true"));
         return new Uri(options.AccountsBaseUrl, "authorize?" + query);
     }
 

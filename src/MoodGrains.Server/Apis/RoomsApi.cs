@@ -1,6 +1,7 @@
 using MoodGrains.Abstractions.Rooms;
 using MoodGrains.Server.Hubs;
 using MoodGrains.Server.Identity;
+using MoodGrains.Server.Limits;
 
 namespace MoodGrains.Server.Apis;
 
@@ -18,13 +19,17 @@ public static class RoomsApi
         var rooms = app.MapGroup("/api/rooms").RequireAuthorization();
 
         rooms.MapPost("/", (CreateRoomRequest request, HttpContext http, GrainCalls calls) =>
-            RoomErrors.ForHttpAsync(() => calls.CreateRoomAsync(http.User.UserId(), request.DisplayName, request.Solo)));
+            RoomErrors.ForHttpAsync(() => calls.CreateRoomAsync(http.User.UserId(), request.DisplayName, request.Solo)))
+            .RequireRateLimiting(RateLimitPolicies.RoomCreate);
 
-        rooms.MapGet("/{code}", (string code, GrainCalls calls) =>
-            RoomErrors.ForHttpAsync(() => calls.OnRoomAsync(code, r => r.GetSnapshotAsync())));
+        // Members only: a stranger gets the same 404 as for an unused code.
+        rooms.MapGet("/{code}", (string code, HttpContext http, GrainCalls calls) =>
+            RoomErrors.ForHttpAsync(() => calls.ReadRoomAsMemberAsync(http.User.UserId(), code)))
+            .RequireRateLimiting(RateLimitPolicies.RoomRead);
 
         rooms.MapPost("/{code}/members", (string code, JoinRoomRequest request, HttpContext http, GrainCalls calls) =>
-            RoomErrors.ForHttpAsync(() => calls.OnRoomAsync(code, r => r.JoinAsync(http.User.UserId(), request.DisplayName))));
+            RoomErrors.ForHttpAsync(() => calls.OnRoomAsync(code, r => r.JoinAsync(http.User.UserId(), request.DisplayName))))
+            .RequireRateLimiting(RateLimitPolicies.RoomJoin);
 
         rooms.MapDelete("/{code}/members/me", (string code, HttpContext http, GrainCalls calls) =>
             RoomErrors.ForHttpAsync(() => calls.OnRoomAsync(code, r => r.LeaveAsync(http.User.UserId()))));
@@ -38,7 +43,7 @@ public static class RoomsApi
             var room = grains.GetGrain<IRoomGrain>(calls.NormalizeCode(code));
             await calls.RetryAsync(() => room.GetSnapshotAsync());
             return Results.Ok(new { silo = await calls.RetryAsync(() => room.GetLocationAsync()) });
-        });
+        }).RequireRateLimiting(RateLimitPolicies.RoomRead);
 
         return app;
     }

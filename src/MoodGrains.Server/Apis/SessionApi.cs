@@ -1,4 +1,5 @@
 using MoodGrains.Server.Identity;
+using MoodGrains.Server.Limits;
 
 namespace MoodGrains.Server.Apis;
 
@@ -13,7 +14,7 @@ public static class SessionApi
         {
             var (userId, token, expiresAt) = tokens.Issue();
             return TypedResults.Ok(new SessionResponse(userId, token, expiresAt));
-        });
+        }).RequireRateLimiting(RateLimitPolicies.Sessions);
         return app;
     }
 }

@@ -1,9 +1,12 @@
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using MoodGrains.Music;
 using MoodGrains.Music.Spotify;
 using MoodGrains.Server.Identity;
+using MoodGrains.Server.Limits;
 
 namespace MoodGrains.Server.Apis;
 
@@ -27,6 +30,13 @@ public static class SpotifyApi
     // callback works on whichever silo the browser lands on without server-side session storage.
     private const string StatePurpose = "MoodGrains.Spotify.LoginState.v1";
     private static readonly TimeSpan LoginLifetime = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Binds a login to the browser that started it: a random nonce in an HttpOnly cookie and in the encrypted state.
+    /// A callback whose browser lacks the cookie (someone else's link, say) links nobody.
+    /// </summary>
+    public const string NonceCookie = "moodgrains.spotify-login";
+    private const string CookiePath = "/api/spotify";
 
     public static IEndpointRouteBuilder MapSpotifyApi(this IEndpointRouteBuilder app)
     {
@@ -66,18 +76,31 @@ public static class SpotifyApi
             }
 
             var verifier = SpotifyPkce.CreateCodeVerifier();
-            var state = StateProtector(protection).Protect($"{http.User.UserId()}\n{verifier}\n{SpotifyPkce.CreateState()}", LoginLifetime);
+            var nonce = SpotifyPkce.CreateState();
+            var state = StateProtector(protection).Protect($"{http.User.UserId()}\n{verifier}\n{nonce}", LoginLifetime);
             var url = SpotifyPkce.BuildAuthorizeUrl(options.Value, state, SpotifyPkce.CreateCodeChallenge(verifier));
+            // Lax, not Strict: the callback is a top-level navigation coming from Spotify's site.
+            http.Response.Cookies.Append(NonceCookie, nonce, new CookieOptions
+            {
+                HttpOnly = true,
+                SameSite = SameSiteMode.Lax,
+                Secure = http.Request.IsHttps,
+                Path = CookiePath,
+                MaxAge = LoginLifetime,
+            });
             return TypedResults.Ok(new SpotifyLoginResponse(url));
         }).RequireAuthorization();
 
         // Spotify redirects the browser here; it carries no guest token, the encrypted state identifies the user.
-        spotify.MapGet("/callback", async (string? code, string? state, string? error, IDataProtectionProvider protection,
+        spotify.MapGet("/callback", async (string? code, string? state, string? error, HttpContext http, IDataProtectionProvider protection,
             SpotifyAccountsClient accounts, ISpotifyTokenStore store, ILoggerFactory loggers, CancellationToken ct) =>
         {
+            var cookie = http.Request.Cookies[NonceCookie];
+            // One use: whatever the outcome, the next login starts afresh.
+            http.Response.Cookies.Delete(NonceCookie, new CookieOptions { Path = CookiePath, Secure = http.Request.IsHttps, HttpOnly = true, SameSite = SameSiteMode.Lax });
             if (error is not null || code is null || state is null)
             {
-                return Back("error", error == "access_denied" ? "You declined the Spotify login." : "Spotify did not complete the login.");
+                return Back(error == "access_denied" ? LoginError.Declined : LoginError.Failed);
             }
 
             string[] parts;
@@ -85,21 +108,29 @@ public static class SpotifyApi
             {
                 parts = StateProtector(protection).Unprotect(state).Split('\n');
             }
-            catch (System.Security.Cryptography.CryptographicException)
+            catch (CryptographicException)
             {
-                return Back("error", "The Spotify login took too long or was not started here. Please try again.");
+                return Back(LoginError.Expired);
+            }
+
+            var logger = loggers.CreateLogger(typeof(SpotifyApi));
+            if (parts.Length != 3 || cookie is null || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(cookie), Encoding.ASCII.GetBytes(parts[2])))
+            {
+                SpotifyApiLog.OtherBrowser(logger, parts[0]);
+                return Back(LoginError.Browser);
             }
 
             try
             {
                 var tokens = await accounts.ExchangeCodeAsync(code, parts[1], ct);
                 await store.SaveAsync(parts[0], tokens, ct);
-                SpotifyApiLog.Linked(loggers.CreateLogger(typeof(SpotifyApi)), parts[0]);
-                return Back("connected", null);
+                SpotifyApiLog.Linked(logger, parts[0]);
+                return TypedResults.Redirect("/?spotify=connected");
             }
             catch (MusicProviderException e)
             {
-                return Back("error", e.Message);
+                SpotifyApiLog.LinkFailed(logger, e, parts[0]);
+                return Back(LoginError.Failed);
             }
         }).AllowAnonymous();
 
@@ -113,7 +144,8 @@ public static class SpotifyApi
             Call(options, () => provider.GetDevicesAsync(http.User.UserId(), ct))).RequireAuthorization();
 
         spotify.MapGet("/search", (string q, HttpContext http, IOptions<SpotifyOptions> options, IMusicProvider provider, CancellationToken ct) =>
-            Call(options, () => provider.SearchTracksAsync(http.User.UserId(), q, options.Value.SearchLimit, ct))).RequireAuthorization();
+            Call(options, () => provider.SearchTracksAsync(http.User.UserId(), q, options.Value.SearchLimit, ct))).RequireAuthorization()
+            .RequireRateLimiting(RateLimitPolicies.Search);
 
         // The one exception to "tokens never leave the server": Spotify's Web Playback SDK runs in the member's page and
         // asks it for an access token. Only the caller's own (the user id comes from their guest token, never from the
@@ -173,12 +205,38 @@ public static class SpotifyApi
     private static ITimeLimitedDataProtector StateProtector(IDataProtectionProvider protection) =>
         protection.CreateProtector(StatePurpose).ToTimeLimitedDataProtector();
 
-    private static RedirectHttpResult Back(string outcome, string? message) =>
-        TypedResults.Redirect(message is null ? $"/?spotify={outcome}" : $"/?spotify={outcome}&message={Uri.EscapeDataString(message)}");
+    /// <summary>
+    /// Back to the page with a failed login. Only a fixed code travels in the URL and the page owns the sentences, so
+    /// a crafted link cannot put words on the page.
+    /// </summary>
+    private static RedirectHttpResult Back(LoginError reason) =>
+        TypedResults.Redirect($"/?spotify=error&reason={reason.ToString().ToLowerInvariant()}");
+
+    /// <summary>Why a Spotify login did not complete; the page (app.js) has a sentence for each.</summary>
+    public enum LoginError
+    {
+        /// <summary>Spotify did not complete the login, or the code exchange failed.</summary>
+        Failed,
+
+        /// <summary>The user pressed Cancel on Spotify's consent screen.</summary>
+        Declined,
+
+        /// <summary>The state is unreadable: older than ten minutes, or not made by this service.</summary>
+        Expired,
+
+        /// <summary>The callback came to a browser without the login's nonce cookie: not the one that started it.</summary>
+        Browser,
+    }
 }
 
 internal static partial class SpotifyApiLog
 {
     [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId} connected Spotify")]
     public static partial void Linked(ILogger logger, string userId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A Spotify login of user {UserId} was completed in a browser that did not start it; refused")]
+    public static partial void OtherBrowser(ILogger logger, string userId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId} could not connect Spotify")]
+    public static partial void LinkFailed(ILogger logger, Exception exception, string userId);
 }

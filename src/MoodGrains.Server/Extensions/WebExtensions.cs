@@ -1,10 +1,15 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using MoodGrains.Server.Apis;
 using MoodGrains.Server.Hubs;
 using MoodGrains.Server.Identity;
+using MoodGrains.Server.Limits;
 using MoodGrains.Server.Options;
+using MoodGrains.Server.Security;
+using MoodGrains.Server.Telemetry;
 
 namespace MoodGrains.Server.Extensions;
 
@@ -16,14 +21,24 @@ internal static class WebExtensions
         builder.Services.AddMoodGrainsOptions<GuestSessionOptions>(GuestSessionOptions.Section);
         builder.Services.AddSingleton<GuestTokens>();
         builder.Services.AddSingleton<DatabaseInitializer>();
+        builder.Services.AddSingleton<MoodGrains.Storage.Users.GuestDataRepository>();
         builder.Services.AddAuthentication(GuestAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, GuestAuthenticationHandler>(GuestAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorization();
         builder.Services.AddProblemDetails();
         builder.Services.AddMoodGrainsHealthChecks();
+        builder.Services.AddMoodGrainsOptions<RateLimitOptions>(RateLimitOptions.Section).ValidateWith<RateLimitOptions, RateLimitOptionsValidator>();
+        builder.Services.AddRateLimiter(_ => { });
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>, MoodGrainsMetrics>(
+            (o, limits, metrics) => RateLimitPolicies.Configure(o, limits.Value, metrics));
+        builder.Services.AddSingleton<HubRateLimitFilter>();
 
         // Frames arrive as base64 in JSON: 1 MiB leaves room for the 512 KB frame limit the analyzer enforces.
-        var signalR = builder.Services.AddSignalR(o => o.MaximumReceiveMessageSize = 1024 * 1024)
+        var signalR = builder.Services.AddSignalR(o =>
+            {
+                o.MaximumReceiveMessageSize = 1024 * 1024;
+                o.AddFilter<HubRateLimitFilter>();
+            })
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         // Whether there is a backplane at all decides what is registered, so this one value is read while registering;
@@ -45,16 +60,19 @@ internal static class WebExtensions
 
     public static WebApplication MapMoodGrains(this WebApplication app)
     {
+        app.UseMoodGrainsSecurityHeaders();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapHealthApi();
         app.MapSessionApi();
         app.MapRoomsApi();
         app.MapLibraryApi();
         app.MapSpotifyApi();
-        app.MapHub<RoomHub>("/hubs/room");
+        app.MapMeApi();
+        app.MapHub<RoomHub>(GuestAuthenticationHandler.HubPath);
         return app;
     }
 }

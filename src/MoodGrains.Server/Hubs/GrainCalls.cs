@@ -32,6 +32,27 @@ public sealed class GrainCalls(IGrainFactory grains, ILogger<GrainCalls> logger)
         }
     }
 
+    /// <summary>
+    /// The room as its member <paramref name="userId"/> sees it. Anyone else is told there is no such room, in the same
+    /// words as for a code nobody uses, so reading rooms cannot be used to find which codes are open.
+    /// </summary>
+    public async Task<RoomSnapshot> ReadRoomAsMemberAsync(string userId, string? roomCode)
+    {
+        var code = NormalizeCode(roomCode);
+        var unknown = new RoomException(RoomError.RoomNotFound, $"There is no room with the code {code}.");
+        RoomSnapshot snapshot;
+        try
+        {
+            snapshot = await RetryAsync(() => grains.GetGrain<IRoomGrain>(code).GetSnapshotAsync());
+        }
+        catch (RoomException e) when (e.Error == RoomError.RoomNotFound)
+        {
+            throw unknown;
+        }
+
+        return snapshot.Members.Any(m => m.UserId == userId) ? snapshot : throw unknown;
+    }
+
     /// <summary>Calls the room <paramref name="roomCode"/> names (normalized first, so a bad code is refused as such).</summary>
     public Task<T> OnRoomAsync<T>(string? roomCode, Func<IRoomGrain, Task<T>> call)
     {

@@ -6,8 +6,16 @@ namespace MoodGrains.Server.Hubs;
 /// <summary>One mapping of a refused room operation to what callers see: a hub error or an HTTP problem.</summary>
 public static class RoomErrors
 {
+    /// <summary>
+    /// A rate limit refused the call (429 over HTTP). Raised at the server's edge, never by a grain, so it is a code
+    /// here rather than a <see cref="RoomError"/> that crosses grain boundaries.
+    /// </summary>
+    public const string TooFast = "TooFast";
+
     /// <summary>The error code leads the message so hub clients can branch on it without parsing prose.</summary>
-    public static HubException ToHubException(RoomError error, string message) => new($"{error}: {message}");
+    public static HubException ToHubException(RoomError error, string message) => ToHubException(error.ToString(), message);
+
+    public static HubException ToHubException(string code, string message) => new($"{code}: {message}");
 
     public static HubException ToHubException(RoomException e) => ToHubException(e.Error, e.Message);
 

@@ -53,17 +53,9 @@ public sealed class RoomHub(IGrainFactory grains, GrainCalls calls, FrameInferen
     public async Task<RoomSnapshot> JoinRoom(string roomCode, string displayName)
     {
         var code = Code(roomCode);
-        // Subscribe first so this connection cannot miss the update its own join causes.
-        await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(code));
-        try
-        {
-            return await Room(code, room => room.JoinAsync(UserId, displayName));
-        }
-        catch
-        {
-            await Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupOf(code));
-            throw;
-        }
+        // Subscribe only once the room has accepted the join, so a refused caller never hears the room.
+        var joined = await Room(code, room => room.JoinAsync(UserId, displayName));
+        return await SubscribeAsMemberAsync(code, joined);
     }
 
     /// <summary>Re-attaches a reconnected page to a room its user is already in, and returns the full current state.</summary>
@@ -76,8 +68,32 @@ public sealed class RoomHub(IGrainFactory grains, GrainCalls calls, FrameInferen
             throw RoomErrors.ToHubException(RoomError.NotMember, "You are not a member of this room.");
         }
 
+        return await SubscribeAsMemberAsync(code, snapshot);
+    }
+
+    /// <summary>
+    /// Subscribes the connection, then reads the room again: a change between the grain's answer and the subscription
+    /// is in the fresh snapshot rather than lost, and a removal in that gap (whose revocation may have run before this
+    /// connection was in the group) is caught here and undone.
+    /// </summary>
+    private async Task<RoomSnapshot> SubscribeAsMemberAsync(string code, RoomSnapshot accepted)
+    {
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(code));
-        return snapshot;
+        try
+        {
+            var latest = await Room(code, room => room.GetSnapshotAsync());
+            if (latest.Members.All(m => m.UserId != UserId))
+            {
+                throw RoomErrors.ToHubException(RoomError.NotMember, "You are not a member of this room.");
+            }
+
+            return latest.Version >= accepted.Version ? latest : accepted;
+        }
+        catch
+        {
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupOf(code));
+            throw;
+        }
     }
 
     public async Task<RoomSnapshot> LeaveRoom(string roomCode)

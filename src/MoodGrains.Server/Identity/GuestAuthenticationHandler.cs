@@ -5,7 +5,11 @@ using Microsoft.Extensions.Options;
 
 namespace MoodGrains.Server.Identity;
 
-/// <summary>Authenticates a request by its guest token: the Authorization header, or access_token for WebSockets.</summary>
+/// <summary>
+/// Authenticates a request by its guest token: the Authorization header, or access_token in the query string on the
+/// room hub only, where browsers cannot set headers. A token in a REST URL would end up in logs and histories, so
+/// there it is ignored.
+/// </summary>
 public sealed class GuestAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
@@ -13,6 +17,9 @@ public sealed class GuestAuthenticationHandler(
     GuestTokens tokens) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Guest";
+
+    /// <summary>The room hub's path: the one place a token may come in the query string.</summary>
+    public static readonly PathString HubPath = "/hubs/room";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -22,7 +29,7 @@ public sealed class GuestAuthenticationHandler(
         {
             token = header["Bearer ".Length..].Trim();
         }
-        else if (Request.Query.TryGetValue("access_token", out var fromQuery))
+        else if (Request.Path.StartsWithSegments(HubPath) && Request.Query.TryGetValue("access_token", out var fromQuery))
         {
             // Browsers cannot set headers on WebSocket or EventSource requests; SignalR sends the token here.
             token = fromQuery.ToString();

@@ -149,6 +149,12 @@ public sealed partial class FrameInferencePool : BackgroundService
         _metrics.FrameAnalyzed(t, waited);
         if (!analysis.Succeeded)
         {
+            if (analysis.Error is not null)
+            {
+                // The sender sees a fixed sentence; the decoder's own words are for operators.
+                LogFrameRefused(analysis.Error, job.UserId, analysis.Status);
+            }
+
             job.Completion.TrySetResult(new FrameOutcome(analysis.Status.ToString(), 0, analysis.Detail, null, t.DecodeMs, t.DetectMs, t.ClassifyMs));
             return;
         }
@@ -174,6 +180,9 @@ public sealed partial class FrameInferencePool : BackgroundService
             job.Completion.TrySetResult(new FrameOutcome("Faulted", 0, "This frame could not be processed.", null, t.DecodeMs, t.DetectMs, t.ClassifyMs));
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A frame from user {UserId} was refused as {Status}")]
+    private partial void LogFrameRefused(Exception exception, string userId, FrameStatus status);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A frame from user {UserId} failed unexpectedly")]
     private partial void LogFrameFailed(Exception exception, string userId);

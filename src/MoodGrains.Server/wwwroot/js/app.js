@@ -43,6 +43,13 @@ async function resume(code) {
   }
 }
 
+// A failed Spotify login comes back with a fixed reason code; the words are the page's own, never the URL's.
+const spotifyLoginErrors = new Map([
+  ['declined', 'You declined the Spotify login.'],
+  ['expired', 'The Spotify login took too long or was not started here. Please try again.'],
+  ['browser', 'The Spotify login was finished in another browser than the one that started it. Please try again here.'],
+]);
+
 function displayName() {
   const name = $('display-name').value.trim();
   localStorage.setItem('moodgrains.name', name);
@@ -125,7 +132,7 @@ async function main() {
   $('display-name').value = localStorage.getItem('moodgrains.name') || '';
   const params = new URLSearchParams(location.search);
   if (params.get('spotify') === 'connected') showNotice('Spotify connected.');
-  else if (params.get('spotify')) showError(params.get('message') || 'Spotify login failed.');
+  else if (params.get('spotify')) showError(spotifyLoginErrors.get(params.get('reason')) ?? 'Spotify did not complete the login.');
   state.session = await session();
   try {
     await connect(pushes, resync);
