@@ -4,7 +4,6 @@ using System.Text.Json;
 using MoodGrains.Abstractions.Rooms;
 using Microsoft.AspNetCore.SignalR.Client;
 using MoodGrains.Audio.Demo;
-using MoodGrains.Grains.Rooms;
 using MoodGrains.Hosting.Local;
 using MoodGrains.Storage;
 using MoodGrains.Testing;
@@ -20,9 +19,12 @@ namespace MoodGrains.Server.Tests;
 [Collection(ServersCollection.Name)]
 public sealed class RoomSourcesTests(ServersFixture servers) : IAsyncLifetime
 {
-    // Exactly a full queue: the first refill must take every piece, which a cap of one track per artist only allows
-    // when each piece has its own artist (or the cap gives way).
-    private const int LibraryPieces = RoomQueue.Target;
+    // The default plan's depth.
+    private const int PlanDepth = 3;
+
+    // Exactly what a started room takes: one piece playing and a full plan behind it, which a cap of one track per
+    // artist only allows when each piece has its own artist (or the cap gives way).
+    private const int LibraryPieces = PlanDepth + 1;
 
     private static readonly string[] SpotifyTitles = ["Velvet Static", "Paper Comets", "Night Ferry", "Glass Orchard", "Slow Thunder", "Blue Hour"];
 
@@ -69,11 +71,13 @@ public sealed class RoomSourcesTests(ServersFixture servers) : IAsyncLifetime
     {
         await using var host = await RoomConnection.ConnectAsync(_silo);
         var room = await host.InvokeAsync("CreateRoom", "Ann", false);
+        var playing = await host.InvokeAsync("Play", room.Code);
 
-        Assert.Equal(RoomQueue.Target, room.Queue.Count);
-        Assert.All(room.Queue, e => Assert.True(e.Track.HasAudio, $"{e.Track.Title} has no audio, yet nobody follows on Spotify"));
-        Assert.Equal(RoomQueue.Target, room.Queue.Select(e => e.Track.Artists[0]).Distinct().Count());
-        Assert.All(room.Queue, e => Assert.Null(e.Note));
+        Assert.Equal(PlanDepth, playing.Queue.Count);
+        var heard = playing.Queue.Select(e => e.Track).Prepend(playing.NowPlaying!.Entry.Track).ToList();
+        Assert.All(heard, t => Assert.True(t.HasAudio, $"{t.Title} has no audio, yet nobody follows on Spotify"));
+        Assert.Equal(LibraryPieces, heard.Select(t => t.Artists[0]).Distinct().Count());
+        Assert.All(playing.Queue, e => Assert.Null(e.Note));
     }
 
     [Fact]
@@ -81,13 +85,13 @@ public sealed class RoomSourcesTests(ServersFixture servers) : IAsyncLifetime
     {
         await using var host = await RoomConnection.ConnectAsync(_silo);
         var room = await host.InvokeAsync("CreateRoom", "Bea", false);
-        var library = room.Queue.Select(e => e.Track.TrackId).ToHashSet();
 
-        // Playing the first piece leaves four queued and every piece taken: with nobody on Spotify there is nothing
-        // else the room could hear, so the refill adds nothing rather than a silent track.
+        // Starting takes every piece (one playing, the plan behind it): with nobody on Spotify there is nothing else the
+        // room could hear, so the plan holds library pieces only rather than a silent track.
         var playing = await host.InvokeAsync("Play", room.Code);
-        Assert.Equal(RoomQueue.Target - 1, playing.Queue.Count);
-        Assert.All(playing.Queue, e => Assert.Contains(e.Track.TrackId, library));
+        var library = playing.Queue.Select(e => e.Track.TrackId).Append(playing.NowPlaying!.Entry.Track.TrackId).ToHashSet();
+        Assert.Equal(LibraryPieces, library.Count);
+        Assert.All(playing.Queue, e => Assert.True(e.Track.HasAudio));
 
         // Bea adds a Spotify track herself: it is queued, with a note that nobody here can play it.
         var found = await host.Hub.InvokeAsync<IReadOnlyList<TrackInfo>>("SearchTracks", room.Code, "Velvet Static");
@@ -102,13 +106,14 @@ public sealed class RoomSourcesTests(ServersFixture servers) : IAsyncLifetime
         var following = await host.InvokeAsync("SetSpotifyListening", room.Code, true, "kitchen-speaker");
         Assert.Null(Assert.Single(following.Queue, e => e.Track.TrackId == velvet.TrackId).Note);
 
-        // The next refill, with every piece played or queued, recommends a Spotify track: she can hear it.
+        // Her choice plays first; one more track later every piece has been played or is planned, so the plan's new
+        // pick is a Spotify track: she can hear it.
         var skipped = await host.InvokeAsync("Skip", room.Code);
         Assert.Equal(velvet.TrackId, skipped.NowPlaying!.Entry.Track.TrackId);
-        Assert.Equal(RoomQueue.Target, skipped.Queue.Count);
-        var pick = skipped.Queue[^1];
+        var next = await host.InvokeAsync("Skip", room.Code);
+        Assert.Equal(PlanDepth, next.Queue.Count);
+        var pick = Assert.Single(next.Queue, e => !library.Contains(e.Track.TrackId));
         Assert.Null(pick.AddedByUserId);
-        Assert.DoesNotContain(pick.Track.TrackId, library);
         Assert.Contains(pick.Track.Title, SpotifyTitles);
         Assert.StartsWith("spotify:track:", pick.Track.SpotifyUri, StringComparison.Ordinal);
         Assert.Null(pick.Note);
@@ -131,12 +136,14 @@ public sealed class RoomSourcesTests(ServersFixture servers) : IAsyncLifetime
 
     private async Task LinkSpotifyAsync(GuestSession session, string account)
     {
-        using var http = session.Authorize(_silo.CreateClient());
+        // One browser: the login's nonce cookie must come back with the callback.
+        var cookies = new CookieContainer();
+        using var http = session.Authorize(new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = _silo.BaseAddress });
         var login = await http.PostAsync(new Uri("/api/spotify/login", UriKind.Relative), null);
         login.EnsureSuccessStatusCode();
         var authorize = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("authorizeUrl").GetString()!;
         var state = System.Web.HttpUtility.ParseQueryString(new Uri(authorize).Query)["state"]!;
-        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = _silo.BaseAddress };
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = cookies }) { BaseAddress = _silo.BaseAddress };
         var callback = await browser.GetAsync(new Uri($"/api/spotify/callback?code={account}&state={Uri.EscapeDataString(state)}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.Redirect, callback.StatusCode);
     }
