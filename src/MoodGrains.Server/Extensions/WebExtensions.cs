@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using MoodGrains.Server.Apis;
 using MoodGrains.Server.Hubs;
@@ -23,7 +24,11 @@ internal static class WebExtensions
         builder.Services.AddMoodGrainsHealthChecks();
 
         // Frames arrive as base64 in JSON: 1 MiB leaves room for the 512 KB frame limit the analyzer enforces.
-        var signalR = builder.Services.AddSignalR(o => o.MaximumReceiveMessageSize = 1024 * 1024)
+        var signalR = builder.Services.AddSignalR(o =>
+            {
+                o.MaximumReceiveMessageSize = 1024 * 1024;
+                o.AddFilter<RoomRefusalLogging>();
+            })
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         // Whether there is a backplane at all decides what is registered, so this one value is read while registering;

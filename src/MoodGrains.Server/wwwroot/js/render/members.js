@@ -3,7 +3,7 @@ import { memberColours } from '../chart.js';
 import { call } from '../connection.js';
 import { $, badge, button } from '../dom.js';
 import { isHost, state } from '../state.js';
-import { emotionIndex, feeling } from './feelings.js';
+import { describeReading } from './feelings.js';
 
 const colourByUser = new Map();
 
@@ -28,7 +28,7 @@ export function renderMembers(snapshot) {
     name.className = 'name';
     name.textContent = member.displayName;
     li.append(swatch, name);
-    if (member.userId === snapshot.hostUserId) li.append(badge('host', 'host'));
+    if (member.userId === snapshot.hostUserId && !snapshot.isSolo) li.append(badge('host', 'host'));
     if (member.userId === state.session.userId) li.append(badge('you'));
     const mood = document.createElement('span');
     mood.className = 'badge mood';
@@ -50,6 +50,8 @@ export function setMemberMood(li, mood) {
     delete li.dataset.dominant;
     return;
   }
-  span.textContent = `${feeling(mood.dominant)} ${Math.round(mood.scores.probabilities[emotionIndex(mood.dominant)] * 100)}%`;
+  const reading = describeReading(mood.scores.probabilities);
+  span.textContent = reading.text;
   li.dataset.dominant = mood.dominant;
+  li.dataset.sure = String(reading.sure);
 }

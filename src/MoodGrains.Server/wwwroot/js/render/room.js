@@ -1,6 +1,8 @@
 // One room snapshot onto the page: host panel, policy, now playing, members and queue.
 import { audioPlayer } from '../audio-player.js';
 import { $ } from '../dom.js';
+import { applyRoles } from '../roles.js';
+import { showAddable } from '../search.js';
 import { isHost, state } from '../state.js';
 import { renderMembers } from './members.js';
 import { playhead, renderNowPlaying } from './now-playing.js';
@@ -24,11 +26,14 @@ export function render(snapshot) {
   $('queue-locked-note').hidden = !snapshot.queueLocked;
   $('policy').value = snapshot.policy;
   // Guests never see the host panel's selector, yet the policy explains the queue they see.
-  $('room-policy').textContent = policies[snapshot.policy] ?? `Mood policy: ${snapshot.policy}`;
+  const policy = policies[snapshot.policy] ?? `Mood policy: ${snapshot.policy}`;
+  $('room-policy').textContent = snapshot.isSolo ? policy.replace('The host is', 'You are').replace('the room', 'you') : policy;
   $('room-policy').dataset.policy = snapshot.policy;
   $('spotify-listen').checked = snapshot.spotifyListeners.includes(state.session.userId);
   renderNowPlaying(snapshot.nowPlaying);
   renderMembers(snapshot);
   renderQueue(snapshot, host);
+  applyRoles(snapshot);
+  showAddable();
   audioPlayer.tick();
 }
