@@ -23,6 +23,8 @@ internal static class WebExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddMoodGrainsHealthChecks();
 
+        builder.Logging.AddFilter(RoomRefusalLogging.DispatcherCategory, LogLevel.None);
+
         // Frames arrive as base64 in JSON: 1 MiB leaves room for the 512 KB frame limit the analyzer enforces.
         var signalR = builder.Services.AddSignalR(o =>
             {
