@@ -94,6 +94,7 @@ public sealed partial class HostControlsTests
 
         Assert.Equal(0, await sol.Page.Locator("#members .badge.host").CountAsync());
         Assert.Equal("Controls", await sol.Page.TextContentAsync("#host-panel-title"));
+        Assert.Equal("The music matches your mood.", await sol.Page.InnerTextAsync("#room-policy"));
         await sol.Page.SelectOptionAsync("#manual-mood", "Happy");
         await sol.WaitForAsync("() => document.getElementById('room-mood').textContent.startsWith('You feel happy')");
         Assert.DoesNotContain("Room", await sol.Page.InnerTextAsync("#room-mood"), StringComparison.Ordinal);

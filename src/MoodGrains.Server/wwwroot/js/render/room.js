@@ -14,6 +14,13 @@ const policies = {
   Calm: 'The host is calming the room: gentler music.',
 };
 
+// A solo session has no host and no room: the same policies, said to the one listener.
+const soloPolicies = {
+  Match: 'The music matches your mood.',
+  Boost: 'You are lifting your mood: brighter music.',
+  Calm: 'You are calming down: gentler music.',
+};
+
 export function render(snapshot) {
   // Pushes can overtake replies; never go back to an older version of the room.
   if (state.room && state.room.code === snapshot.code && snapshot.version < state.room.version) return;
@@ -26,8 +33,7 @@ export function render(snapshot) {
   $('queue-locked-note').hidden = !snapshot.queueLocked;
   $('policy').value = snapshot.policy;
   // Guests never see the host panel's selector, yet the policy explains the queue they see.
-  const policy = policies[snapshot.policy] ?? `Mood policy: ${snapshot.policy}`;
-  $('room-policy').textContent = snapshot.isSolo ? policy.replace('The host is', 'You are').replace('the room', 'you') : policy;
+  $('room-policy').textContent = (snapshot.isSolo ? soloPolicies : policies)[snapshot.policy] ?? `Mood policy: ${snapshot.policy}`;
   $('room-policy').dataset.policy = snapshot.policy;
   $('spotify-listen').checked = snapshot.spotifyListeners.includes(state.session.userId);
   renderNowPlaying(snapshot.nowPlaying);
