@@ -70,7 +70,7 @@ public sealed partial class HostControlsTests(RoomPageFixture fixture, ITestOutp
 
         // Guests cannot pause until the host lets them; then a guest's pause reaches everyone; then it is refused again.
         var version = await ann.EvalAsync<long>("() => moodgrains.room.version");
-        await ExpectRefusedAsync(bob, () => bob.Page.ClickAsync("#pause"), "NotHost");
+        await ExpectDisabledAndRefusedAsync(bob, "#pause", "Pause");
         Assert.Equal(version, await ann.EvalAsync<long>("() => moodgrains.room.version"));
         Assert.Equal("Playing", await ann.EvalAsync<string>("() => moodgrains.room.nowPlaying.state"));
 
@@ -82,7 +82,7 @@ public sealed partial class HostControlsTests(RoomPageFixture fixture, ITestOutp
         await ann.Page.UncheckAsync("#guest-controls");
         await party.AllAsync("() => !moodgrains.room.guestControls");
         version = await ann.EvalAsync<long>("() => moodgrains.room.version");
-        await ExpectRefusedAsync(bob, () => bob.Page.ClickAsync("#play"), "NotHost");
+        await ExpectDisabledAndRefusedAsync(bob, "#play", "Play");
         Assert.Equal(version, await ann.EvalAsync<long>("() => moodgrains.room.version"));
         Assert.Equal("Paused", await ann.EvalAsync<string>("() => moodgrains.room.nowPlaying.state"));
     }
@@ -124,14 +124,19 @@ public sealed partial class HostControlsTests(RoomPageFixture fixture, ITestOutp
         await annsResults.Nth(1).GetByRole(AriaRole.Button, new() { Name = "Add" }).ClickAsync();
         await party.AllAsync(EntryAt, new { index = 1, track = annsTrack, reason = "added by Ann" });
 
-        // Locked: every page says so, a guest's add is refused with a message, and no queue changes.
+        // Locked: every page says so, a guest's Add is disabled with the reason, the room refuses it anyway, and no queue changes.
         await ann.Page.CheckAsync("#queue-locked");
         await party.AllAsync("() => moodgrains.room.queueLocked && !document.getElementById('queue-locked-note').hidden");
         var locked = await ann.EvalAsync<string[]>(QueueIds);
         var version = await ann.EvalAsync<long>("() => moodgrains.room.version");
         var add = bobsResults.Nth(2).GetByRole(AriaRole.Button, new() { Name = "Add" });
-        await ExpectRefusedAsync(bob, () => add.ClickAsync(), "NotHost");
-        Assert.Contains("locked the queue", await bob.Page.InnerTextAsync("#error"), StringComparison.Ordinal);
+        await bob.WaitForAsync("() => document.querySelectorAll('#search-results button.add-track')[2]?.disabled === true");
+        Assert.StartsWith("Only the host can add tracks", await add.GetAttributeAsync("title") ?? string.Empty, StringComparison.Ordinal);
+        var code = await bob.EvalAsync<string>("() => moodgrains.roomCode");
+        var trackId = await bob.EvalAsync<long>("c => moodgrains.invoke('SearchTracks', c, 'Queen').then(r => r[2].trackId)", code);
+        var refusal = await bob.EvalAsync<string>("p => moodgrains.refusal('AddTrack', p.code, p.trackId)", new { code, trackId });
+        Assert.Contains("NotHost", refusal, StringComparison.Ordinal);
+        Assert.Contains("locked the queue", refusal, StringComparison.Ordinal);
         Assert.Equal(version, await ann.EvalAsync<long>("() => moodgrains.room.version"));
         foreach (var person in party.People)
         {
@@ -175,7 +180,7 @@ public sealed partial class HostControlsTests(RoomPageFixture fixture, ITestOutp
 
         // The old host's host action is refused and changes nothing; the new host's works.
         var version = await ann.EvalAsync<long>("() => moodgrains.room.version");
-        await ExpectRefusedAsync(ann, () => ann.Page.ClickAsync("#play"), "NotHost");
+        await ExpectDisabledAndRefusedAsync(ann, "#play", "Play");
         Assert.Equal(version, await ann.EvalAsync<long>("() => moodgrains.room.version"));
         Assert.Null(await ann.EvalAsync<string?>("() => moodgrains.room.nowPlaying?.state ?? null"));
         await bob.Page.ClickAsync("#play");
@@ -198,7 +203,8 @@ public sealed partial class HostControlsTests(RoomPageFixture fixture, ITestOutp
         foreach (var person in party.People)
         {
             Assert.Contains(hostile, await person.Page.InnerTextAsync("#members"), StringComparison.Ordinal);
-            Assert.Equal(0, await person.EvalAsync<int>("() => document.querySelectorAll('img').length"));
+            // The page's one image of its own is the invite QR code; a name turned into markup would add another.
+            Assert.Equal(0, await person.EvalAsync<int>("() => document.querySelectorAll('img:not(#invite-qr)').length"));
             Assert.Equal("undefined", await person.EvalAsync<string>("() => typeof window.__xss"));
         }
     }
@@ -286,6 +292,17 @@ public sealed partial class HostControlsTests(RoomPageFixture fixture, ITestOutp
         await click();
         await person.Page.WaitForSelectorAsync("#error:not([hidden])");
         Assert.Equal(code, await person.Page.GetAttributeAsync("#error", "data-code"));
+    }
+
+    /// <summary>
+    /// A control the person may not use is disabled, saying why; called past the page anyway, the room refuses it.
+    /// </summary>
+    private static async Task ExpectDisabledAndRefusedAsync(Person person, string selector, string method)
+    {
+        await person.WaitForAsync("s => document.querySelector(s).disabled", selector);
+        Assert.StartsWith("Only the host can", await person.Page.GetAttributeAsync(selector, "title") ?? string.Empty, StringComparison.Ordinal);
+        var refusal = await person.EvalAsync<string>("m => moodgrains.refusal(m, moodgrains.roomCode)", method);
+        Assert.Contains("NotHost", refusal, StringComparison.Ordinal);
     }
 
     private static async Task AssertFitsAsync(Person person)

@@ -2,6 +2,7 @@ using MoodGrains.Abstractions.Rooms;
 using MoodGrains.Server.Hubs;
 using MoodGrains.Server.Identity;
 using MoodGrains.Server.Limits;
+using QRCoder;
 
 namespace MoodGrains.Server.Apis;
 
@@ -37,6 +38,25 @@ public static class RoomsApi
         rooms.MapPost("/{code}/host", (string code, TransferHostRequest request, HttpContext http, GrainCalls calls) =>
             RoomErrors.ForHttpAsync(() => calls.OnRoomAsync(code, r => r.TransferHostAsync(http.User.UserId(), request.UserId))));
 
+        // The invitation as a QR code, for a phone across the table; only members may invite.
+        rooms.MapGet("/{code}/invite.svg", async (string code, HttpContext http, GrainCalls calls) =>
+        {
+            try
+            {
+                var snapshot = await calls.OnRoomAsync(code, r => r.GetSnapshotAsync());
+                if (snapshot.Members.All(m => m.UserId != http.User.UserId()))
+                {
+                    throw new RoomException(RoomError.NotMember, "Only members can invite to this room.");
+                }
+
+                return Results.Text(InviteQrSvg(InviteLink(http.Request, snapshot.Code)), "image/svg+xml");
+            }
+            catch (RoomException e)
+            {
+                return RoomErrors.ToProblem(e);
+            }
+        });
+
         // Which silo holds the room right now: used to measure failover.
         rooms.MapGet("/{code}/location", async (string code, IGrainFactory grains, GrainCalls calls) =>
         {
@@ -46,5 +66,17 @@ public static class RoomsApi
         }).RequireRateLimiting(RateLimitPolicies.RoomRead);
 
         return app;
+    }
+
+    /// <summary>The link the page shows for the room: the page's own address with the room code, as the browser sees it.</summary>
+    public static string InviteLink(HttpRequest request, string code) =>
+        $"{request.Scheme}://{request.Host}{request.PathBase}/?room={Uri.EscapeDataString(code)}";
+
+    public static string InviteQrSvg(string link)
+    {
+        using var generator = new QRCodeGenerator();
+        using var data = generator.CreateQrCode(link, QRCodeGenerator.ECCLevel.M);
+        using var svg = new SvgQRCode(data);
+        return svg.GetGraphic(6);
     }
 }

@@ -33,11 +33,14 @@ internal static class WebExtensions
             (o, limits, metrics) => RateLimitPolicies.Configure(o, limits.Value, metrics));
         builder.Services.AddSingleton<HubRateLimitFilter>();
 
+        builder.Logging.AddFilter(RoomRefusalLogging.DispatcherCategory, LogLevel.None);
+
         // Frames arrive as base64 in JSON: 1 MiB leaves room for the 512 KB frame limit the analyzer enforces.
         var signalR = builder.Services.AddSignalR(o =>
             {
                 o.MaximumReceiveMessageSize = 1024 * 1024;
                 o.AddFilter<HubRateLimitFilter>();
+                o.AddFilter<RoomRefusalLogging>();
             })
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));

@@ -16,6 +16,7 @@ public sealed class HubRateLimitFilter : IHubFilter, IDisposable
     private readonly Dictionary<string, (string Category, string What)> _methods = new(StringComparer.Ordinal)
     {
         ["SetManualMood"] = ("mood", "mood changes"),
+        ["ClearManualMood"] = ("mood", "mood changes"),
         ["AddTrack"] = ("add-track", "tracks added"),
         ["VoteSkip"] = ("vote", "votes"),
         ["Rate"] = ("vote", "votes"),

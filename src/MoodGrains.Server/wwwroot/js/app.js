@@ -5,10 +5,12 @@ import { audioPlayer } from './audio-player.js';
 import { camera, toggleCamera } from './camera-panel.js';
 import { call, connect, invoke } from './connection.js';
 import { $ } from './dom.js';
+import { copyInvite, hideInvite, toggleQr } from './invite.js';
 import { showError, showNotice } from './messages.js';
 import { addTimeline, drawChart, renderMood } from './render/mood.js';
 import { drawProgress } from './render/now-playing.js';
 import { render } from './render/room.js';
+import { canControl } from './roles.js';
 import { search } from './search.js';
 import { forgetSession, session } from './session.js';
 import { connectSpotify, refreshSpotify, setSpotifyListening, showPlaybackNotice } from './spotify.js';
@@ -28,6 +30,9 @@ const pushes = {
     showError('You were removed from the room.');
   },
 };
+
+// A control the room would refuse is disabled on the page; a stale click (before the snapshot arrived) is dropped too.
+const control = method => () => { if (canControl()) call(method, state.roomCode).catch(() => {}); };
 
 // After a reconnect the room may have moved on (or to another silo): take a full snapshot again.
 async function resync() {
@@ -50,8 +55,8 @@ const spotifyLoginErrors = new Map([
   ['browser', 'The Spotify login was finished in another browser than the one that started it. Please try again here.'],
 ]);
 
-function displayName() {
-  const name = $('display-name').value.trim();
+function displayName(input = $('display-name')) {
+  const name = input.value.trim();
   localStorage.setItem('moodgrains.name', name);
   return name || 'Guest';
 }
@@ -65,6 +70,7 @@ function enterRoom(snapshot) {
   const label = $('room-label');
   label.textContent = snapshot.isSolo ? 'Solo session' : `Room ${snapshot.code}`;
   label.hidden = false;
+  hideInvite();
   addTimeline(snapshot.timeline);
   render(snapshot);
   renderMood(snapshot.mood, null);
@@ -77,9 +83,43 @@ function leftRoom() {
   sessionStorage.removeItem('moodgrains.room');
   history.replaceState(null, '', location.pathname);
   camera.stop();
+  $('preview').hidden = true;
+  $('camera-toggle').textContent = 'Turn camera on';
   $('room').hidden = true;
   $('room-label').hidden = true;
   $('landing').hidden = false;
+  showStart();
+}
+
+// An invitation link (?room=CODE) asks only for a name, then joins in one step.
+function showInvitation(room) {
+  $('invite-title').textContent = `Join room ${room}`;
+  $('invite-join').textContent = `Join room ${room}`;
+  $('invite-join').dataset.room = room;
+  $('invite-name').value = localStorage.getItem('moodgrains.name') || '';
+  $('start').hidden = true;
+  $('invite').hidden = false;
+  $('invite-name').focus();
+}
+
+function showStart() {
+  $('invite').hidden = true;
+  $('start').hidden = false;
+}
+
+function joinInvited() {
+  const room = $('invite-join').dataset.room;
+  const name = displayName($('invite-name'));
+  $('display-name').value = name === 'Guest' ? '' : name;
+  return invoke('JoinRoom', room, name).then(enterRoom, e => {
+    // Already in (the link opened in another tab): just resume the room.
+    if (String(e?.message ?? e).includes('AlreadyMember')) return resume(room);
+    // A stale or mistyped link: fall back to the start screen with the code ready to correct.
+    showError(e);
+    $('join-code').value = room;
+    showStart();
+    return undefined;
+  });
 }
 
 function tick() {
@@ -98,9 +138,18 @@ function wire() {
     if (room) call('JoinRoom', room, displayName()).then(enterRoom, () => {});
   });
   $('join-code').addEventListener('keydown', e => { if (e.key === 'Enter') $('join-room').click(); });
-  $('play').addEventListener('click', () => call('Play', code()).catch(() => {}));
-  $('pause').addEventListener('click', () => call('Pause', code()).catch(() => {}));
-  $('skip').addEventListener('click', () => call('Skip', code()).catch(() => {}));
+  $('invite-join').addEventListener('click', joinInvited);
+  $('invite-name').addEventListener('keydown', e => { if (e.key === 'Enter') joinInvited(); });
+  $('invite-elsewhere').addEventListener('click', () => {
+    history.replaceState(null, '', location.pathname);
+    $('display-name').value = $('invite-name').value;
+    showStart();
+  });
+  $('copy-invite').addEventListener('click', copyInvite);
+  $('show-qr').addEventListener('click', toggleQr);
+  $('play').addEventListener('click', control('Play'));
+  $('pause').addEventListener('click', control('Pause'));
+  $('skip').addEventListener('click', control('Skip'));
   $('vote-skip').addEventListener('click', () => call('VoteSkip', code()).catch(() => {}));
   $('like').addEventListener('click', () => call('Rate', code(), true).catch(() => {}));
   $('dislike').addEventListener('click', () => call('Rate', code(), false).catch(() => {}));
@@ -108,7 +157,7 @@ function wire() {
     const np = state.room?.nowPlaying;
     // The slider's end is the track's end, which the room refuses as a position: stop one millisecond short.
     const duration = np?.entry.track.durationMs;
-    if (np) call('Seek', code(), Math.min(duration - 1, Math.round(duration * Number(e.target.value) / 1000))).catch(() => {});
+    if (np && canControl()) call('Seek', code(), Math.min(duration - 1, Math.round(duration * Number(e.target.value) / 1000))).catch(() => {});
   });
   $('queue-locked').addEventListener('change', e => call('SetQueueLocked', code(), e.target.checked).catch(() => {}));
   $('guest-controls').addEventListener('change', e => call('SetGuestControls', code(), e.target.checked).catch(() => {}));
@@ -145,8 +194,10 @@ async function main() {
   const remembered = sessionStorage.getItem('moodgrains.room');
   if (remembered) {
     await resume(remembered);
+    // A reload ends the camera stream and the browser does not restart it unasked: say so, not just "Camera off".
+    if (state.roomCode) $('camera-status').textContent = 'Camera off after the reload: turn it on again to share your mood.';
   } else if (params.get('room')) {
-    $('join-code').value = params.get('room');
+    showInvitation(params.get('room').trim().toUpperCase());
   }
   document.body.dataset.ready = 'true';
   requestAnimationFrame(tick);

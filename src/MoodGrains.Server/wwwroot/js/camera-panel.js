@@ -3,7 +3,7 @@ import { Camera } from './camera.js';
 import { invoke } from './connection.js';
 import { $ } from './dom.js';
 import { showError } from './messages.js';
-import { feeling } from './render/feelings.js';
+import { describeReading } from './render/feelings.js';
 import { state } from './state.js';
 
 export const camera = new Camera($('preview'), sendFrame, showCameraStatus);
@@ -20,7 +20,7 @@ function showCameraStatus(outcome, error) {
   if (error) { status.textContent = `Frame not sent: ${error.message ?? error}`; return; }
   status.dataset.status = outcome.status;
   status.textContent = outcome.status === 'Ok' && outcome.mood
-    ? `You look ${feeling(outcome.mood.dominant)} (${state.framesSent} frames sent)`
+    ? `You look ${describeReading(outcome.mood.scores.probabilities).text} (${state.framesSent} frames sent)`
     : `${outcome.status}${outcome.detail ? ': ' + outcome.detail : ''} (${state.framesSent} frames sent)`;
 }
 
@@ -28,6 +28,7 @@ export async function toggleCamera() {
   const toggle = $('camera-toggle');
   if (camera.on) {
     camera.stop();
+    $('preview').hidden = true;
     toggle.textContent = 'Turn camera on';
     $('camera-status').textContent = 'Camera off';
     return;
@@ -35,9 +36,11 @@ export async function toggleCamera() {
   try {
     toggle.disabled = true;
     $('camera-status').textContent = 'Asking for the camera…';
+    $('preview').hidden = false;
     await camera.start(Number($('fps').value));
     toggle.textContent = 'Turn camera off';
   } catch (e) {
+    $('preview').hidden = true;
     $('camera-status').textContent = 'No camera available: pick your mood by hand below.';
     showError(`Camera unavailable: ${e.message ?? e}`);
   } finally {

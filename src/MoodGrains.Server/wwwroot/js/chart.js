@@ -34,10 +34,27 @@ export class MoodChart {
     g.font = `${11 * ratio}px system-ui`;
     g.fillText('pleasant / excited', 4 * ratio, 13 * ratio);
     g.fillText('unpleasant / calm', 4 * ratio, height - 5 * ratio);
-    for (const [userId, points] of this.members) line(g, points, x, y, p => p.v, colourOf(userId), ratio, [4 * ratio, 3 * ratio]);
-    line(g, this.room, x, y, p => p.a, '#ffb347', 2.5 * ratio, []);
-    line(g, this.room, x, y, p => p.v, '#3ccf91', 2.5 * ratio, []);
+    for (const [userId, points] of this.members) {
+      line(g, held(points, nowMs), x, y, p => p.v, colourOf(userId), ratio, [4 * ratio, 3 * ratio]);
+    }
+    const room = held(this.room, nowMs);
+    line(g, room, x, y, p => p.a, '#ffb347', 2.5 * ratio, []);
+    line(g, room, x, y, p => p.v, '#3ccf91', 2.5 * ratio, []);
   }
+
+  // Whether the room's line shows at a moment, and from how many samples (the tests read it through window.moodgrains).
+  roomLineAt(nowMs) {
+    const points = held(this.room, nowMs);
+    return { visible: points.length >= 2 && points[points.length - 1].t >= nowMs - windowMs, samples: this.room.length };
+  }
+}
+
+// A mood holds until the next reading: with cameras off no new samples come, and the last known value is drawn up to
+// now instead of scrolling off the chart and leaving it blank.
+function held(points, nowMs) {
+  if (!points.length) return points;
+  const last = points[points.length - 1];
+  return last.t >= nowMs ? points : [...points, { ...last, t: nowMs }];
 }
 
 function push(points, p) {

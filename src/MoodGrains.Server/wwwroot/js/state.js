@@ -7,6 +7,7 @@ export const state = {
   lastFrameOutcome: null,
   moodUpdates: 0,
   lastError: null,
+  lastInvite: null,
 };
 
 export const isHost = () => state.room && state.room.hostUserId === state.session.userId;

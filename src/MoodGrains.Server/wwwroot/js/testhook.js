@@ -1,7 +1,8 @@
 // What the end-to-end tests read (tests/MoodGrains.EndToEnd.Tests): window.moodgrains.
 import { audioPlayer, driftAction, policy } from './audio-player.js';
-import { clock } from './connection.js';
+import { clock, invoke } from './connection.js';
 import { $ } from './dom.js';
+import { chart } from './render/mood.js';
 import { playhead } from './render/now-playing.js';
 import { state } from './state.js';
 
@@ -55,6 +56,13 @@ export function installTestHook() {
       });
     }, Math.max(0, serverMs - clock.serverNow()))),
     driftAction: driftMs => driftAction(driftMs),
+    // Hub calls past the page's own checks, to show the room still refuses what the page would not send: the
+    // result, or the refusal's text ('' when the call went through).
+    invoke: (method, ...args) => invoke(method, ...args),
+    refusal: (method, ...args) => invoke(method, ...args).then(() => '', e => String(e?.message ?? e)),
+    // The room's line on the mood chart at a moment (local ms), e.g. minutes after the last reading.
+    chartAt: nowMs => chart.roomLineAt(nowMs),
+    get lastInvite() { return state.lastInvite; },
     audioPolicy: policy,
   };
 }

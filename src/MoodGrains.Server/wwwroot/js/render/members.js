@@ -3,7 +3,7 @@ import { memberColours } from '../chart.js';
 import { call } from '../connection.js';
 import { $, badge, button } from '../dom.js';
 import { isHost, state } from '../state.js';
-import { emotionIndex, feeling } from './feelings.js';
+import { describeReading, feeling } from './feelings.js';
 
 const colourByUser = new Map();
 
@@ -28,7 +28,7 @@ export function renderMembers(snapshot) {
     name.className = 'name';
     name.textContent = member.displayName;
     li.append(swatch, name);
-    if (member.userId === snapshot.hostUserId) li.append(badge('host', 'host'));
+    if (member.userId === snapshot.hostUserId && !snapshot.isSolo) li.append(badge('host', 'host'));
     if (member.userId === state.session.userId) li.append(badge('you'));
     const away = (snapshot.away || []).includes(member.userId);
     li.classList.toggle('away', away);
@@ -54,9 +54,14 @@ export function setMemberMood(li, mood) {
     return;
   }
   // A hand-picked mood is the member's word, not a reading: say so instead of a percentage.
-  span.textContent = mood.manual
-    ? `${feeling(mood.dominant)} (picked)`
-    : `${feeling(mood.dominant)} ${Math.round(mood.scores.probabilities[emotionIndex(mood.dominant)] * 100)}%`;
+  if (mood.manual) {
+    span.textContent = `${feeling(mood.dominant)} (picked)`;
+    li.dataset.sure = 'true';
+  } else {
+    const reading = describeReading(mood.scores.probabilities);
+    span.textContent = reading.text;
+    li.dataset.sure = String(reading.sure);
+  }
   li.dataset.dominant = mood.dominant;
   li.dataset.manual = String(!!mood.manual);
 }

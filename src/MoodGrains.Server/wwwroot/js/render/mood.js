@@ -2,11 +2,12 @@
 import { MoodChart } from '../chart.js';
 import { $ } from '../dom.js';
 import { state } from '../state.js';
-import { feeling } from './feelings.js';
+import { describeReading } from './feelings.js';
 import { colourOf, setMemberMood } from './members.js';
 
-const chart = new MoodChart($('mood-chart'));
+export const chart = new MoodChart($('mood-chart'));
 
+// The room's timeline (kept by the room, sent with every snapshot) refills the chart after a reload.
 export function addTimeline(timeline) {
   for (const sample of timeline) chart.addRoom(Date.parse(sample.at), sample.point);
 }
@@ -15,8 +16,13 @@ export function renderMood(mood, sample) {
   state.moodUpdates++;
   const line = $('room-mood');
   if (mood.confidence > 0) {
-    line.textContent = `Room feels ${feeling(mood.dominant)} · valence ${mood.point.valence.toFixed(2)}, arousal ${mood.point.arousal.toFixed(2)} · disagreement ${mood.disagreement.toFixed(2)}`;
+    // A solo session is one person: it is your mood, not a room's.
+    const who = state.room?.isSolo ? 'You feel' : 'Room feels';
+    const reading = describeReading(mood.scores.probabilities);
+    line.textContent = `${who} ${reading.text} · valence ${mood.point.valence.toFixed(2)}, arousal ${mood.point.arousal.toFixed(2)}` +
+      (state.room?.isSolo ? '' : ` · disagreement ${mood.disagreement.toFixed(2)}`);
     line.dataset.dominant = mood.dominant;
+    line.dataset.sure = String(reading.sure);
   }
   if (sample) chart.addRoom(Date.parse(sample.at), sample.point);
   const at = Date.parse(mood.at);
