@@ -17,6 +17,7 @@ internal static class CommandTable
         new EvalFerCommand(),
         new FitEmotionHeadCommand(),
         new FitEmotionEnsembleCommand(),
+        new TrainEmotionCommand(),
         new BenchVisionCommand(),
         new LoadCommand(),
         new LibraryMakeDemoCommand(),
