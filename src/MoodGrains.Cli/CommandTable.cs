@@ -18,6 +18,7 @@ internal static class CommandTable
         new FitEmotionHeadCommand(),
         new FitEmotionEnsembleCommand(),
         new TrainEmotionCommand(),
+        new ExportEmotionCommand(),
         new BenchVisionCommand(),
         new LoadCommand(),
         new LibraryMakeDemoCommand(),

@@ -11,6 +11,11 @@ internal sealed class TrainEmotionCommand : ICliCommand
         "[--lr X] [--weight-decay X] [--label-smoothing X] [--validation F] [--split-seed S] [--widths 32,64,128,256] [--convs N] [--dropout X] " +
         "[--batches N (smoke: batches per epoch)] [--limit N (images per class)]";
 
+    /// <summary>The exported network, in the output folder of a finished run.</summary>
+    public const string OnnxFile = "moodgrains-cnn.onnx";
+
+    private const int ParityImages = 64;
+
     public IReadOnlyList<string> Path { get; } = ["train", "emotion"];
 
     public string Summary => "train our own emotion CNN on FER-2013's training split (TorchSharp, CPU)";
@@ -67,6 +72,17 @@ internal sealed class TrainEmotionCommand : ICliCommand
         catch (InvalidOperationException e)
         {
             throw parsed.Fail(e.Message);
+        }
+
+        // The finished run's best epoch, exported and checked; a parity failure fails the command.
+        try
+        {
+            TrainedModelExport.Export(output, System.IO.Path.Combine(output, OnnxFile), best: true, ParityImages, Console.Out);
+        }
+        catch (InvalidDataException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return Task.FromResult(1);
         }
 
         return Task.FromResult(0);
