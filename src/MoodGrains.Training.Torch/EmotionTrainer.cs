@@ -26,6 +26,9 @@ public sealed class EmotionTrainer(string dataDir, string outDir, int threads, T
     /// <summary>Inside an epoch, a checkpoint at most this often: a session that ends mid-epoch loses little.</summary>
     private static readonly TimeSpan CheckpointInterval = TimeSpan.FromMinutes(5);
 
+    /// <summary>Called after every training batch with (epoch, batches done in it); tests stop a run at a chosen batch with it.</summary>
+    internal Action<int, int>? AfterBatch { get; init; }
+
     /// <summary>Where the latest checkpoint's files are, or null when there is none.</summary>
     public static string? LatestCheckpoint(string outDir)
     {
@@ -69,8 +72,14 @@ public sealed class EmotionTrainer(string dataDir, string outDir, int threads, T
 
         torch.manual_seed(settings.Seed);
         using var model = new EmotionCnn(settings.Shape);
+        if (checkpoint is not null)
+        {
+            // The weights first, then the optimiser over them and its state: the order a fresh run builds them in.
+            model.load(Path.Combine(checkpoint, ModelFile));
+        }
+
         var parameters = model.parameters().ToList();
-        using var optimizer = torch.optim.SGD(parameters, settings.PeakLearningRate, settings.Momentum, weight_decay: settings.WeightDecay, nesterov: true);
+        using var optimizer = torch.optim.SGD(parameters, settings.PeakLearningRate, settings.Momentum, weight_decay: settings.WeightDecay, nesterov: settings.Momentum > 0);
         var batchesPerEpoch = train.Length / settings.BatchSize;
         if (settings.BatchesPerEpoch > 0)
         {
@@ -85,7 +94,6 @@ public sealed class EmotionTrainer(string dataDir, string outDir, int threads, T
         var totalSteps = (long)batchesPerEpoch * settings.Epochs;
         if (state is not null && checkpoint is not null)
         {
-            model.load(Path.Combine(checkpoint, ModelFile));
             optimizer.load_state_dict(Path.Combine(checkpoint, OptimizerFile));
             Write($"resumed {checkpoint}: {state.CompletedEpochs} of {settings.Epochs} epochs done, best held-out accuracy {state.BestValidationAccuracy:P2} (epoch {state.BestEpoch})");
         }
@@ -187,6 +195,7 @@ public sealed class EmotionTrainer(string dataDir, string outDir, int threads, T
             lossSum += loss.item<float>() * settings.BatchSize;
             correct += logits.argmax(1).eq(labels).sum().item<long>();
             seen += settings.BatchSize;
+            AfterBatch?.Invoke(epoch, b + 1);
             var done = b + 1 - start.Batches;
             if ((b + 1) % ProgressEvery == 0 && b + 1 < batches)
             {
