@@ -34,7 +34,8 @@ public sealed record Augmentation(double MaxRotationDegrees, double MaxScale, do
             theta[(i * 6) + 5] = (float)shiftY;
         }
 
-        using var affine = tensor(theta, [n, 2, 3]);
+        using var affine = empty([n, 2, 3]);
+        affine.data<float>().CopyFrom(theta);
         using var grid = nn.functional.affine_grid(affine, [n, 1, size, size], align_corners: false);
         return nn.functional.grid_sample(images, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Border, align_corners: false);
     }

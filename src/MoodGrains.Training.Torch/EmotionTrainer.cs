@@ -190,9 +190,16 @@ public sealed class EmotionTrainer(string dataDir, string outDir, int threads, T
             optimizer.zero_grad();
             var logits = model.forward(augmented);
             var loss = SmoothedCrossEntropy(logits, labels, settings.LabelSmoothing);
+            var lossValue = loss.item<float>();
+            if (!float.IsFinite(lossValue))
+            {
+                // Stop before the step: the last checkpoint stays the last good state.
+                throw new InvalidOperationException($"the training loss is {lossValue} at epoch {epoch}, batch {b + 1}; the last checkpoint is left as it was.");
+            }
+
             loss.backward();
             optimizer.step();
-            lossSum += loss.item<float>() * settings.BatchSize;
+            lossSum += lossValue * settings.BatchSize;
             correct += logits.argmax(1).eq(labels).sum().item<long>();
             seen += settings.BatchSize;
             AfterBatch?.Invoke(epoch, b + 1);
@@ -259,6 +266,11 @@ public sealed class EmotionTrainer(string dataDir, string outDir, int threads, T
 
     private void SaveCheckpoint(EmotionCnn model, TorchSharp.Modules.OptimizerHelper optimizer, TrainingState state, bool best)
     {
+        if (model.parameters().Any(p => !p.isfinite().all().item<bool>()))
+        {
+            throw new InvalidOperationException($"the weights are no longer finite at epoch {state.Partial?.Epoch ?? state.CompletedEpochs}; the last checkpoint is left as it was.");
+        }
+
         // Written beside, then swapped in, so a run killed while saving still finds a whole checkpoint.
         var current = Path.Combine(outDir, CheckpointFolder);
         var fresh = current + ".new";

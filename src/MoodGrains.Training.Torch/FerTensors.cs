@@ -89,6 +89,11 @@ public sealed class FerTensors
             labels[i] = Labels[indices[i]];
         }
 
-        return (tensor(data, [indices.Length, 1, Size, Size]), tensor(labels));
+        // Copied into tensors that own their memory: nothing native points into a managed array the GC may move.
+        var images = empty([indices.Length, 1, Size, Size]);
+        images.data<float>().CopyFrom(data);
+        var targets = empty([indices.Length], ScalarType.Int64);
+        targets.data<long>().CopyFrom(labels);
+        return (images, targets);
     }
 }
