@@ -18,6 +18,8 @@ internal static class CommandTable
         new EvalFerCommand(),
         new FitEmotionHeadCommand(),
         new FitEmotionEnsembleCommand(),
+        new TrainEmotionCommand(),
+        new ExportEmotionCommand(),
         new BenchVisionCommand(),
         new LoadCommand(),
         new LibraryMakeDemoCommand(),

@@ -1,0 +1,51 @@
+using MoodGrains.Cli.Commands;
+using MoodGrains.Testing;
+using MoodGrains.Training.Torch;
+using Microsoft.ML.OnnxRuntime;
+
+namespace MoodGrains.Cli.Tests;
+
+public sealed class TrainEmotionCommandTests
+{
+    [Theory]
+    [InlineData("")]
+    [InlineData("--data /no/such/folder --out x")]
+    [InlineData("--data . --out x --epochs 0")]
+    [InlineData("--data . --out x --widths 32,x")]
+    [InlineData("--data . --out x --label-smoothing 1.5")]
+    [InlineData("--data . --out x --resume --epochs 3")]
+    public async Task Bad_arguments_are_usage_errors(string args)
+    {
+        var list = args.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var error = await Assert.ThrowsAsync<UsageException>(() => new TrainEmotionCommand().RunAsync(list, CancellationToken.None));
+        Assert.StartsWith("moodgrains train emotion ", error.Usage, StringComparison.Ordinal);
+    }
+
+    /// <summary>The CI smoke run: a few batches on a handful of FER-2013 training faces, then export and parity.</summary>
+    [SharedDataFact]
+    public async Task A_few_batches_train_export_and_pass_the_parity_check()
+    {
+        var output = Directory.CreateTempSubdirectory("moodgrains-train-emotion-");
+        try
+        {
+            string[] args = ["--data", SharedData.PathOf("fer2013-train")!, "--out", output.FullName, "--epochs", "2", "--batches", "3", "--batch-size", "16",
+                "--limit", "8", "--lr", "0.005", "--threads", "1"];
+
+            Assert.Equal(0, await new TrainEmotionCommand().RunAsync(args, CancellationToken.None));
+
+            var state = TrainingState.Load(Path.Combine(output.FullName, EmotionTrainer.CheckpointFolder, EmotionTrainer.StateFile));
+            Assert.Equal(2, state.CompletedEpochs);
+            Assert.Equal(2, state.History.Count);
+            var onnx = Path.Combine(output.FullName, TrainEmotionCommand.OnnxFile);
+            using var session = new InferenceSession(onnx);
+            Assert.Contains("train emotion", session.ModelMetadata.CustomMetadataMap["command"], StringComparison.Ordinal);
+
+            // A second start on the same folder must resume, not overwrite.
+            await Assert.ThrowsAsync<UsageException>(() => new TrainEmotionCommand().RunAsync(args, CancellationToken.None));
+        }
+        finally
+        {
+            output.Delete(recursive: true);
+        }
+    }
+}
