@@ -1,5 +1,4 @@
 using MoodGrains.Mood;
-using MoodGrains.Testing;
 using OpenCvSharp;
 
 namespace MoodGrains.Training.Torch.Tests;
@@ -14,37 +13,6 @@ public sealed class TrainingTests : IDisposable
     }
 
     public void Dispose() => _root.Delete(recursive: true);
-
-    [SharedDataFact(Skip = "Open: with this 411-parameter network, batches of 8 and the same seeds, two runs in one process differed " +
-        "(by up to 1.6e-3 in the first convolution) or went to NaN, so the comparison cannot be exact yet; see docs/vision.md.")]
-    public void A_run_stopped_mid_epoch_and_resumed_ends_with_the_same_weights_as_one_that_never_stopped()
-    {
-        // Real faces and a small learning rate: flat synthetic images, or the default rate, drive a 411-parameter network with batches of 8 to NaN.
-        var images = SharedData.PathOf("fer2013-train")!;
-        var settings = new TrainingSettings(new EmotionCnnShape([4, 8], 1, 0.3), Augmentation.Default, Epochs: 2, BatchSize: 8, PeakLearningRate: 0.01, ValidationFraction: 0.2, LimitPerClass: 6);
-        var straight = Path.Combine(_root.FullName, "straight");
-        var stopped = Path.Combine(_root.FullName, "stopped");
-
-        var log = new StringWriter();
-        new EmotionTrainer(images, straight, 1, log).Run(settings, resume: false, "test", CancellationToken.None);
-        using var cancellation = new CancellationTokenSource();
-        var trainer = new EmotionTrainer(images, stopped, 1, TextWriter.Null) { AfterBatch = (epoch, batch) => { if (epoch == 2 && batch == 2) cancellation.Cancel(); } };
-        Assert.Throws<OperationCanceledException>(() => trainer.Run(settings, resume: false, "test", cancellation.Token));
-        var partial = TrainingState.Load(Path.Combine(stopped, EmotionTrainer.CheckpointFolder, EmotionTrainer.StateFile));
-        Assert.Equal(1, partial.CompletedEpochs);
-        Assert.Equal(2, partial.Partial?.Batches);
-        var resumed = new EmotionTrainer(images, stopped, 1, TextWriter.Null).Run(null, resume: true, "test", CancellationToken.None);
-
-        Assert.Equal(2, resumed.CompletedEpochs);
-        Assert.Null(resumed.Partial);
-        using var a = EmotionTrainer.LoadModel(Path.Combine(straight, EmotionTrainer.CheckpointFolder, EmotionTrainer.ModelFile), settings.Shape);
-        using var b = EmotionTrainer.LoadModel(Path.Combine(stopped, EmotionTrainer.CheckpointFolder, EmotionTrainer.ModelFile), settings.Shape);
-        foreach (var ((name, x), (_, y)) in a.named_parameters().Zip(b.named_parameters()))
-        {
-            Assert.True(x.isfinite().all().item<bool>(), $"{name} diverged; the test's learning rate is too high\n{log}");
-            Assert.True(x.allclose(y, rtol: 0, atol: 1e-6), $"{name} differs after resuming by {(x - y).abs().max().item<float>()} (largest weight {x.abs().max().item<float>()})");
-        }
-    }
 
     [Fact]
     public void A_new_run_refuses_a_folder_that_holds_a_checkpoint()
