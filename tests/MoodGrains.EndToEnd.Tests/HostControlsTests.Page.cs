@@ -203,13 +203,23 @@ public sealed partial class HostControlsTests
         await ann.WaitForAsync("() => !!moodgrains.room");
         var userId = await ann.EvalAsync<string>("() => moodgrains.userId");
 
-        // A confident reading: the likeliest feeling with its percentage, then the next one.
+        // A hand-picked mood is the member's word: marked as picked, no percentage. The room's line still reads the
+        // blend: the likeliest feeling with its percentage, then the next one.
         await ann.Page.SelectOptionAsync("#manual-mood", "Happy");
         var member = ann.Page.Locator($"#members li[data-user-id='{userId}']");
         await ann.WaitForAsync("id => document.querySelector(`#members li[data-user-id=\"${id}\"]`)?.dataset.dominant === 'Happy'", userId);
-        Assert.Matches(@"^happy \d+% · [a-z]+ \d+%$", await member.Locator(".mood").InnerTextAsync());
-        Assert.Equal("true", await member.GetAttributeAsync("data-sure"));
+        Assert.Equal("happy (picked)", await member.Locator(".mood").InnerTextAsync());
         Assert.Matches(@"^Room feels happy \d+% · [a-z]+ \d+%", await ann.Page.InnerTextAsync("#room-mood"));
+
+        // A confident camera reading: the likeliest feeling with its percentage, then the next one.
+        const string Confident =
+            "async id => { const m = await import(new URL('js/render/members.js', document.baseURI)); " +
+            "const li = document.querySelector(`#members li[data-user-id=\"${id}\"]`); " +
+            "m.setMemberMood(li, { confidence: 0.9, dominant: 'Happy', scores: { probabilities: [0.05, 0.02, 0.03, 0.80, 0.04, 0.03, 0.03] } }); " +
+            "return [li.querySelector('.mood').textContent, li.dataset.sure]; }";
+        var confident = await ann.EvalAsync<string[]>(Confident, userId);
+        Assert.Matches(@"^happy 80% · [a-z]+ 5%$", confident[0]);
+        Assert.Equal("true", confident[1]);
 
         // A guess (the likeliest under 45 %) is shown as such, in the same place, with both candidates.
         const string Guess =

@@ -13,12 +13,13 @@ namespace MoodGrains.EndToEnd.Tests;
 public sealed partial class SpotifyPageTests
 {
     public const string SdkUrl = "https://sdk.scdn.co/spotify-player.js";
-    private const string FakeSdkHost = "https://sdk.scdn.co/moodgrains-test/";
+    // The stand-in talks to a Spotify API host, as the real SDK does: the page's CSP admits those for connections.
+    private const string FakeSdkHost = "https://api.spotify.com/moodgrains-test/";
 
     /// <summary>The stand-in for spotify-player.js: the parts of the SDK's Spotify.Player the page uses, and a few more.</summary>
     public const string FakeSdkScript = """
         (() => {
-          const base = 'https://sdk.scdn.co/moodgrains-test/';
+          const base = 'https://api.spotify.com/moodgrains-test/';
           class Player {
             constructor(options) { this._options = options; this._listeners = {}; this._volume = options.volume ?? 1; window.fakeSpotifyPlayer = this; }
             addListener(event, callback) { (this._listeners[event] ??= []).push(callback); return true; }

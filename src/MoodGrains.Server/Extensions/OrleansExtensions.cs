@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Options;
 using MoodGrains.Grains.Rooms;
@@ -25,8 +26,11 @@ internal static class OrleansExtensions
         builder.Services.AddMoodGrainsOptions<PostgresOptions>(PostgresOptions.Section);
         builder.Services.AddMoodGrainsOptions<ClusterSiloOptions>(ClusterSiloOptions.Section);
         builder.Services.AddMoodGrainsOptions<MoodOptions>(MoodOptions.Section);
-        builder.Services.AddOptions<HostOptions>().Configure<IOptions<ClusterSiloOptions>>((o, silo) =>
-            o.ShutdownTimeout = silo.Value.ShutdownTimeout);
+        // Read from configuration as it stands, not through the validated options: the host reads HostOptions while
+        // it is built, before the options are validated and reported (a bad value here is reported then, too).
+        var shutdown = builder.Configuration.GetSection(ClusterSiloOptions.Section)[nameof(ClusterSiloOptions.ShutdownTimeout)];
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout =
+            TimeSpan.TryParse(shutdown, CultureInfo.InvariantCulture, out var timeout) ? timeout : new ClusterSiloOptions().ShutdownTimeout);
         builder.Services.AddHostedService<StopDeadline>();
         builder.Services.AddMoodGrainsOptions<RoomPlanOptions>(RoomPlanOptions.Section);
         builder.Services.AddSingleton(TimeProvider.System);
