@@ -91,6 +91,7 @@ public sealed class RateLimitTests(LimitedServerFixture server) : IClassFixture<
         { "AddTrack", [UnknownRoom, 1L] },
         { "VoteSkip", [UnknownRoom] },
         { "Rate", [UnknownRoom, true] },
+        { "ClearRating", [UnknownRoom] },
         { "JoinRoom", [UnknownRoom, "Ann"] },
         { "SearchTracks", [UnknownRoom, "love"] },
     };

@@ -93,4 +93,8 @@ public interface IRoomGrain : IGrainWithStringKey
     /// <summary>Where this room is active now (the silo's address), for diagnostics and failover measurement.</summary>
     [Alias("GetLocation")]
     Task<string> GetLocationAsync();
+
+    /// <summary>Takes back the caller's like or dislike of the current track (pressing a lit Like or Dislike again).</summary>
+    [Alias("ClearRating")]
+    Task<RoomSnapshot> ClearRatingAsync(string callerUserId);
 }

@@ -195,6 +195,9 @@ public sealed partial class RoomGrain(
     public Task<RoomSnapshot> RateAsync(string callerUserId, bool liked) =>
         ChangeAsync(EnsureMember, callerUserId, Sync(() => RoomPlayback.Rate(Room, callerUserId, liked)));
 
+    public Task<RoomSnapshot> ClearRatingAsync(string callerUserId) =>
+        ChangeAsync(EnsureMember, callerUserId, Sync(() => RoomPlayback.ClearRating(Room, callerUserId)));
+
     public Task<RoomSnapshot> MoveEntryAsync(string callerUserId, string entryId, int newIndex) =>
         ChangeAsync(EnsureHost, callerUserId, Sync(() => RoomQueue.Reorder(Room, entryId, newIndex)));
 
@@ -385,6 +388,13 @@ public sealed partial class RoomGrain(
 
     private async Task<RoomSnapshot> CommitAsync()
     {
+        if (RoomPlayback.RecountSkipVotes(Room))
+        {
+            // Someone left or went away, and the votes of those still here are now a majority of them.
+            LogVoteSkip(Code, Room.NowPlaying!.SkipVoters.Count);
+            await AdvanceAsync(skipped: true);
+        }
+
         Room.Version++;
         await state.WriteStateAsync();
         ScheduleTrackEnd();

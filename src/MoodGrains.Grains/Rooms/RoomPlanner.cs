@@ -62,12 +62,13 @@ public static class RoomPlanner
     }
 
     /// <summary>
-    /// A fresh plan of <paramref name="depth"/> picks. Recently played, playing, chosen and committed tracks are left
-    /// out; the tracks of the current plan are not, so a pick that still fits can stay where it is.
+    /// A fresh plan of <paramref name="depth"/> picks. Recently played, playing, chosen and committed tracks, and the
+    /// ones the host removed or the room disliked this session, are left out; the tracks of the current plan are not, so a pick that still fits can stay where it is.
     /// </summary>
     public static RoomRecommendationRequest Request(RoomState state, string code, GroupMood mood, IReadOnlyList<MemberMood> members, int depth)
     {
         var exclude = state.RecentTrackIds
+            .Concat(state.ExcludedTrackIds)
             .Concat(state.Queue.Where(e => !IsReplaceable(state, e)).Select(e => e.Track.TrackId))
             .Concat(state.NowPlaying is { } np ? [np.Entry.Track.TrackId] : [])
             .ToHashSet();

@@ -12,8 +12,8 @@ public static class RoomPlayback
 {
     public const int RecentWindow = 50;
 
-    /// <summary>Votes needed to skip: a majority of the members present (1 in a room of one or two).</summary>
-    public static int SkipVotesNeeded(int members) => Math.Max(1, (int)Math.Ceiling(members / 2.0));
+    /// <summary>Votes needed to skip: a strict majority of the members present (1 of 1, 2 of 2, 2 of 3, 3 of 4).</summary>
+    public static int SkipVotesNeeded(int present) => (Math.Max(0, present) / 2) + 1;
 
     /// <summary>Starts or resumes. With nothing loaded, starts the head of the queue; returns false if there is nothing to play.</summary>
     public static bool Play(RoomState state, DateTimeOffset now)
@@ -53,10 +53,18 @@ public static class RoomPlayback
         state.NowPlaying = current with { AnchorServerMs = now.ToUnixTimeMilliseconds(), AnchorPositionMs = positionMs };
     }
 
-    /// <summary>Moves to the next entry (or stops when the queue is empty) and returns the entry that was playing.</summary>
+    /// <summary>
+    /// Moves to the next entry (or stops when the queue is empty) and returns the entry that was playing; a track the
+    /// room disliked stays out of its picks for the rest of the session.
+    /// </summary>
     public static NowPlaying? Advance(RoomState state, DateTimeOffset now)
     {
         var finished = state.NowPlaying;
+        if (finished is not null && RoomDisliked(finished))
+        {
+            RoomQueue.Exclude(state, finished.Entry.Track.TrackId);
+        }
+
         state.NowPlaying = null;
         if (!StartNext(state, now))
         {
@@ -76,10 +84,34 @@ public static class RoomPlayback
     public static bool VoteSkip(RoomState state, string userId)
     {
         var current = state.NowPlaying ?? throw new RoomException(RoomError.InvalidArgument, "Nothing is playing.");
-        var voters = current.SkipVoters.Contains(userId) ? current.SkipVoters : [.. current.SkipVoters, userId];
+        if (!current.SkipVoters.Contains(userId))
+        {
+            state.NowPlaying = current with { SkipVoters = [.. current.SkipVoters, userId] };
+        }
+
+        return RecountSkipVotes(state);
+    }
+
+    /// <summary>
+    /// Sets the threshold for the members present now and drops the votes of members who left or went away (a vote
+    /// is for the people listening); returns true when the votes that remain reach the threshold, as they may when
+    /// someone leaves.
+    /// </summary>
+    public static bool RecountSkipVotes(RoomState state)
+    {
+        if (state.NowPlaying is not { } current)
+        {
+            return false;
+        }
+
+        var voters = current.SkipVoters.Where(u => state.IsPresent(u) && state.Members.Exists(m => m.UserId == u)).ToList();
         var needed = SkipVotesNeeded(PresentCount(state));
-        state.NowPlaying = current with { SkipVoters = voters, SkipVotesNeeded = needed };
-        return voters.Count >= needed;
+        if (voters.Count != current.SkipVoters.Count || needed != current.SkipVotesNeeded)
+        {
+            state.NowPlaying = current with { SkipVoters = voters, SkipVotesNeeded = needed };
+        }
+
+        return voters.Count > 0 && voters.Count >= needed;
     }
 
     public static void Rate(RoomState state, string userId, bool liked)
@@ -90,6 +122,16 @@ public static class RoomPlayback
         (liked ? likes : dislikes).Add(userId);
         state.NowPlaying = current with { Likes = likes, Dislikes = dislikes };
     }
+
+    /// <summary>Takes back a member's like or dislike of the current entry (pressing a lit Like again).</summary>
+    public static void ClearRating(RoomState state, string userId)
+    {
+        var current = state.NowPlaying ?? throw new RoomException(RoomError.InvalidArgument, "Nothing is playing.");
+        state.NowPlaying = current with { Likes = current.Likes.Where(u => u != userId).ToList(), Dislikes = current.Dislikes.Where(u => u != userId).ToList() };
+    }
+
+    /// <summary>Whether the room disliked an entry: more of its members disliked it than liked it.</summary>
+    public static bool RoomDisliked(NowPlaying entry) => entry.Dislikes.Count > entry.Likes.Count;
 
     /// <summary>What a member's play of the finished entry counts as in the listening log.</summary>
     public static TrackOutcome OutcomeFor(NowPlaying finished, string userId, bool skipped) =>

@@ -12,14 +12,16 @@ public static class RoomQueue
         new($"e{++state.NextEntryNumber}", track, reason, userId, addedBy, now);
 
     /// <summary>
-    /// Added by a person: it goes ahead of the recommender's plan (behind the track committed to play next), behind
-    /// other people's additions. A track that
-    /// <paramref name="silent"/> (no audio in the room's library) says so in its reason.
+    /// Added by a person: it goes behind what is already chosen and ahead of the recommender's plan, in fair turns by
+    /// member. A member's k-th waiting addition is in round k, and the new one goes behind every addition of its round
+    /// or an earlier one, so two members adding take turns (A1, B1, A2, B2) and nobody's addition jumps ahead of
+    /// another's first. Entries the host placed (pinned) and the one committed to play next stay where they are: an
+    /// addition never moves past them. A track that <paramref name="silent"/> (no audio in the room's library) says so
+    /// in its reason.
     /// </summary>
     public static QueueEntry AddByMember(RoomState state, string userId, TrackInfo track, DateTimeOffset now, bool silent = false)
     {
         var member = state.Members.First(m => m.UserId == userId);
-        var position = state.Queue.FindIndex(e => RoomPlanner.IsReplaceable(state, e));
         var reason = $"added by {member.DisplayName}";
         if (silent)
         {
@@ -27,8 +29,52 @@ public static class RoomQueue
         }
 
         var entry = NewEntry(state, track, reason, userId, member.DisplayName, now) with { NoAudioHere = silent };
-        state.Queue.Insert(position < 0 ? state.Queue.Count : position, entry);
+        state.Queue.Insert(FairPosition(state, userId), entry);
         return entry;
+    }
+
+    /// <summary>Where a member's new addition goes: see <see cref="AddByMember"/>.</summary>
+    public static int FairPosition(RoomState state, string userId)
+    {
+        var end = state.Queue.FindIndex(e => RoomPlanner.IsReplaceable(state, e));
+        var position = end < 0 ? state.Queue.Count : end;
+        var rounds = Rounds(state.Queue);
+        var round = state.Queue.Count(e => IsWaitingAddition(e) && e.AddedByUserId == userId) + 1;
+        while (position > 0 && IsWaitingAddition(state.Queue[position - 1]) && rounds[position - 1] > round)
+        {
+            position--;
+        }
+
+        return position;
+    }
+
+    /// <summary>Keeps a track out of the room's picks for the rest of the session.</summary>
+    public static void Exclude(RoomState state, long trackId)
+    {
+        if (!state.ExcludedTrackIds.Contains(trackId))
+        {
+            state.ExcludedTrackIds.Add(trackId);
+        }
+    }
+
+    /// <summary>A member's addition the host has not placed: the ones that take turns.</summary>
+    private static bool IsWaitingAddition(QueueEntry entry) => entry.AddedByUserId is not null && !entry.Pinned;
+
+    /// <summary>For each queue position, the round of the addition there (its member's how-many-th), 0 for other entries.</summary>
+    private static int[] Rounds(List<QueueEntry> queue)
+    {
+        var counts = new Dictionary<string, int>();
+        var rounds = new int[queue.Count];
+        for (var i = 0; i < queue.Count; i++)
+        {
+            if (IsWaitingAddition(queue[i]))
+            {
+                var user = queue[i].AddedByUserId!;
+                rounds[i] = counts[user] = counts.GetValueOrDefault(user) + 1;
+            }
+        }
+
+        return rounds;
     }
 
     /// <summary>The host moves an entry; a planned one becomes the host's choice (pinned), which re-plans leave alone.</summary>
@@ -50,12 +96,13 @@ public static class RoomQueue
         state.Queue.Insert(newIndex, entry);
     }
 
-    /// <summary>The host takes an entry out; its track stays out of the next plans as long as a played one would.</summary>
+    /// <summary>The host takes an entry out; its track stays out of the room's picks for the rest of the session.</summary>
     public static void Remove(RoomState state, string entryId)
     {
         var entry = state.Queue.Find(e => e.EntryId == entryId)
             ?? throw new RoomException(RoomError.InvalidArgument, "That track is no longer in the queue.");
         state.Queue.Remove(entry);
+        Exclude(state, entry.Track.TrackId);
         state.RecentTrackIds.Add(entry.Track.TrackId);
         if (state.RecentTrackIds.Count > RoomPlayback.RecentWindow)
         {

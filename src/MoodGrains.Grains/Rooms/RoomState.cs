@@ -81,6 +81,13 @@ public sealed class RoomState
     [Id(21)]
     public string? PlanNote { get; set; }
 
+    /// <summary>
+    /// Tracks the host removed or the room disliked: kept out of the room's picks for the rest of the session, however
+    /// many tracks play after (<see cref="RecentTrackIds"/> forgets). Id 40: clear of ids other changes may take.
+    /// </summary>
+    [Id(40)]
+    public List<long> ExcludedTrackIds { get; set; } = [];
+
     public bool IsPresent(string userId) => !Away.Contains(userId);
 
     /// <summary>What members see of the room (the group mood is the grain's, kept in memory only).</summary>

@@ -20,6 +20,7 @@ public sealed class HubRateLimitFilter : IHubFilter, IDisposable
         ["AddTrack"] = ("add-track", "tracks added"),
         ["VoteSkip"] = ("vote", "votes"),
         ["Rate"] = ("vote", "votes"),
+        ["ClearRating"] = ("vote", "votes"),
         ["JoinRoom"] = ("join", "joins"),
         ["ResumeRoom"] = ("join", "joins"),
         ["CreateRoom"] = ("create", "rooms created"),

@@ -121,6 +121,8 @@ public sealed class RoomHub(IGrainFactory grains, GrainCalls calls, FrameInferen
 
     public Task<RoomSnapshot> Rate(string roomCode, bool liked) => Room(roomCode, r => r.RateAsync(UserId, liked));
 
+    public Task<RoomSnapshot> ClearRating(string roomCode) => Room(roomCode, r => r.ClearRatingAsync(UserId));
+
     public Task<RoomSnapshot> MoveEntry(string roomCode, string entryId, int newIndex) => Room(roomCode, r => r.MoveEntryAsync(UserId, entryId, newIndex));
 
     public Task<RoomSnapshot> RemoveEntry(string roomCode, string entryId) => Room(roomCode, r => r.RemoveEntryAsync(UserId, entryId));
