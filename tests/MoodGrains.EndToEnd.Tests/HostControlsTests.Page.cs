@@ -232,31 +232,44 @@ public sealed partial class HostControlsTests
     }
 
     [Fact]
-    public async Task The_mood_chart_keeps_its_last_line_and_is_refilled_after_a_reload()
+    public async Task The_mood_chart_keeps_its_last_line_and_shows_the_same_history_after_a_reload()
     {
-        await using var party = new Party("chart", await OpenAsync(Desktop, "Ann"));
-        var ann = party.Host;
-        await ann.Page.ClickAsync("#create-room");
-        await ann.WaitForAsync("() => !!moodgrains.room");
+        await using var party = new Party("chart", await OpenAsync(Desktop, "Ann", "Bob"));
+        await GatherAsync(party);
+        var (ann, bob) = (party.Host, party.People[1]);
+        var (annId, bobId) = (await ann.EvalAsync<string>("() => moodgrains.userId"), await bob.EvalAsync<string>("() => moodgrains.userId"));
 
-        // Two readings more than the room's sampling interval (2 s) apart: two samples on the room's timeline.
+        // Readings more than the room's sampling interval (2 s) apart: samples on the room's timeline, each member with a line.
         await ann.Page.SelectOptionAsync("#manual-mood", "Happy");
         await ann.WaitForAsync("() => moodgrains.chartAt(Date.now()).samples >= 1");
         await ann.Page.WaitForTimeoutAsync(2500);
-        await ann.Page.SelectOptionAsync("#manual-mood", "Sad");
-        await ann.WaitForAsync("() => moodgrains.chartAt(Date.now()).samples >= 2");
+        await bob.Page.SelectOptionAsync("#manual-mood", "Sad");
+        await ann.WaitForAsync("id => moodgrains.chartAt(Date.now()).samples >= 2 && (moodgrains.chartAt(Date.now()).members[id] ?? 0) >= 1", bobId);
+        await ann.Page.WaitForTimeoutAsync(2500);
+        await ann.Page.SelectOptionAsync("#manual-mood", "Angry");
+        await ann.WaitForAsync("() => moodgrains.room.timeline.length >= 3 && moodgrains.chartAt(Date.now()).samples >= 3");
 
         // No new readings for four minutes (cameras off): the line holds its last value instead of leaving a blank chart.
         Assert.True(await ann.EvalAsync<bool>("() => moodgrains.chartAt(Date.now() + 4 * 60_000).visible"));
 
-        // After a reload the chart is refilled from the room's timeline.
+        // After a reload the chart has the same history, served from the room's timeline: every sample the room kept
+        // is drawn again (the room's line and both members' lines), not only what arrives after the reload.
+        var before = await ann.EvalAsync<double[]>("() => moodgrains.room.timeline.map(s => Date.parse(s.at))");
         await ann.Page.ReloadAsync();
         await ann.Page.WaitForSelectorAsync("body[data-ready='true']");
-        await ann.WaitForAsync("() => !!moodgrains.room && moodgrains.room.timeline.length >= 2");
+        await ann.WaitForAsync("() => !!moodgrains.room");
+        var after = await ann.EvalAsync<double[]>("() => moodgrains.chartAt(Date.now()).times");
+        output.WriteLine($"chart before the reload: {before.Length} points, after: {after.Length}");
+        Assert.True(after.Length >= 3, $"the chart has {after.Length} points after the reload");
+        Assert.Subset(after.ToHashSet(), before.ToHashSet());
         Assert.True(await ann.EvalAsync<bool>("() => moodgrains.chartAt(Date.now()).visible"));
-        var samples = await ann.EvalAsync<int>("() => moodgrains.chartAt(Date.now()).samples");
-        Assert.True(samples >= 2, $"the chart has {samples} samples after the reload");
-        Assert.Contains("Camera off after the reload", await ann.Page.InnerTextAsync("#camera-status"), StringComparison.Ordinal);
+        var lines = await ann.EvalAsync<Dictionary<string, int>>("() => moodgrains.chartAt(Date.now()).members");
+        Assert.True(lines.GetValueOrDefault(annId) >= 2, $"Ann's line has {lines.GetValueOrDefault(annId)} points after the reload");
+        Assert.True(lines.GetValueOrDefault(bobId) >= 1, $"Bob's line has {lines.GetValueOrDefault(bobId)} points after the reload");
+
+        // The camera is off after a reload, and the page says why and what to press.
+        Assert.Equal("Camera off after the reload — press “Turn camera on” to share your mood again.", await ann.Page.InnerTextAsync("#camera-status"));
+        Assert.Equal("Turn camera on", await ann.Page.InnerTextAsync("#camera-toggle"));
     }
 
     private async Task WaitForOutputAsync(string text)

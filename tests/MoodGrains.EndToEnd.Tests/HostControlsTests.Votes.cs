@@ -5,24 +5,28 @@ namespace MoodGrains.EndToEnd.Tests;
 /// <summary>What every member can do to the track (rate it, vote to skip it) and the host's mood policy, in real pages.</summary>
 public sealed partial class HostControlsTests
 {
-    /// <summary>Which of the person's rating and vote buttons are lit, as "like,dislike,vote".</summary>
+    /// <summary>
+    /// Which of the person's rating and vote buttons are lit, as "like,dislike,vote"; a button whose aria-pressed
+    /// disagrees with its look reads "mismatch".
+    /// </summary>
     private const string Lit =
-        "() => ['like', 'dislike', 'vote-skip'].map(id => document.getElementById(id).classList.contains('primary')).join(',')";
+        "() => ['like', 'dislike', 'vote-skip'].map(id => { const b = document.getElementById(id); const lit = b.classList.contains('primary'); " +
+        "return b.getAttribute('aria-pressed') === String(lit) ? String(lit) : 'mismatch'; }).join(',')";
+
+    /// <summary>Whether every page's skip label reads the given text, on the given track, still playing.</summary>
+    private const string VotesOn =
+        "p => document.getElementById('skip-votes').textContent === p.text && moodgrains.room.nowPlaying?.entry.entryId === p.entry " +
+        "&& moodgrains.room.nowPlaying.state === 'Playing'";
 
     [Fact]
-    public async Task Ratings_are_personal_and_enough_guest_votes_skip_the_track_on_every_page()
+    public async Task Likes_toggle_and_show_their_state_and_ratings_are_personal()
     {
-        await using var party = new Party("votes", await OpenAsync(Desktop, "Ann", "Bob", "Cy"));
+        await using var party = new Party("likes", await OpenAsync(Desktop, "Ann", "Bob", "Cy"));
         await GatherAsync(party);
         var (ann, bob, cy) = (party.Host, party.People[1], party.People[2]);
         var (annId, bobId) = (await ann.EvalAsync<string>("() => moodgrains.userId"), await bob.EvalAsync<string>("() => moodgrains.userId"));
         await ann.Page.ClickAsync("#play");
-
-        // Three members: half, rounded up, is two votes; every page shows none of two.
-        await party.AllAsync(
-            $"() => moodgrains.room.nowPlaying?.state === 'Playing' && document.getElementById('skip-votes').textContent === '0/2' && ({QueueIds})().length > 0");
-        var first = await ann.EvalAsync<string>("() => moodgrains.room.nowPlaying.entry.entryId");
-        var next = await ann.EvalAsync<string>("() => moodgrains.room.queue[0].entryId");
+        await party.AllAsync("() => moodgrains.room.nowPlaying?.state === 'Playing'");
 
         // Bob likes the track: every page knows, but only Bob's own Like button lights up.
         await bob.Page.ClickAsync("#like");
@@ -31,38 +35,68 @@ public sealed partial class HostControlsTests
         Assert.Equal("false,false,false", await ann.EvalAsync<string>(Lit));
         Assert.Equal("false,false,false", await cy.EvalAsync<string>(Lit));
 
-        // He changes his mind: the dislike replaces the like.
+        // He presses Like again: the like is taken back everywhere and his button goes dark.
+        await bob.Page.ClickAsync("#like");
+        await party.AllAsync("() => moodgrains.room.nowPlaying.likes.length === 0 && moodgrains.room.nowPlaying.dislikes.length === 0");
+        await bob.WaitForAsync($"() => ({Lit})() === 'false,false,false'");
+
+        // He dislikes it: lit; then likes it: the like replaces the dislike.
         await bob.Page.ClickAsync("#dislike");
-        await party.AllAsync(
-            "id => moodgrains.room.nowPlaying.likes.length === 0 && JSON.stringify(moodgrains.room.nowPlaying.dislikes) === JSON.stringify([id])", bobId);
+        await party.AllAsync("id => JSON.stringify(moodgrains.room.nowPlaying.dislikes) === JSON.stringify([id])", bobId);
         Assert.Equal("false,true,false", await bob.EvalAsync<string>(Lit));
+        await bob.Page.ClickAsync("#like");
+        await party.AllAsync(
+            "id => moodgrains.room.nowPlaying.dislikes.length === 0 && JSON.stringify(moodgrains.room.nowPlaying.likes) === JSON.stringify([id])", bobId);
+        Assert.Equal("true,false,false", await bob.EvalAsync<string>(Lit));
 
-        // Ann's like lights her button and leaves Bob's dislike alone.
-        await ann.Page.ClickAsync("#like");
+        // Ann dislikes, then takes it back with a second press; Bob's like stays.
+        await ann.Page.ClickAsync("#dislike");
+        await party.AllAsync("id => JSON.stringify(moodgrains.room.nowPlaying.dislikes) === JSON.stringify([id])", annId);
+        Assert.Equal("false,true,false", await ann.EvalAsync<string>(Lit));
+        await ann.Page.ClickAsync("#dislike");
         await party.AllAsync(
-            "p => { const np = moodgrains.room.nowPlaying; return JSON.stringify(np.likes) === JSON.stringify([p.ann]) && JSON.stringify(np.dislikes) === JSON.stringify([p.bob]); }",
-            new { ann = annId, bob = bobId });
-        Assert.Equal("true,false,false", await ann.EvalAsync<string>(Lit));
-        Assert.Equal("false,true,false", await bob.EvalAsync<string>(Lit));
+            "id => moodgrains.room.nowPlaying.dislikes.length === 0 && JSON.stringify(moodgrains.room.nowPlaying.likes) === JSON.stringify([id])", bobId);
+        await ann.WaitForAsync($"() => ({Lit})() === 'false,false,false'");
+        Assert.Equal("true,false,false", await bob.EvalAsync<string>(Lit));
         Assert.Equal("false,false,false", await cy.EvalAsync<string>(Lit));
+    }
 
-        // One guest's vote to skip: every page shows one of two, and the track plays on.
+    [Fact]
+    public async Task Skipping_takes_a_majority_of_the_members_present_and_every_page_shows_the_count()
+    {
+        await using var party = new Party("votes", await OpenAsync(Desktop, "Ann", "Bob", "Cy"));
+        await GatherAsync(party);
+        var (ann, bob, cy) = (party.Host, party.People[1], party.People[2]);
+        await ann.Page.ClickAsync("#play");
+        await party.AllAsync($"() => moodgrains.room.nowPlaying?.state === 'Playing' && ({QueueIds})().length > 2");
+        var first = await ann.EvalAsync<string>("() => moodgrains.room.nowPlaying.entry.entryId");
+
+        // Three members: two votes skip. Every page says none of two yet.
+        await party.AllAsync(VotesOn, new { text = "(0 of 2 votes)", entry = first });
+        Assert.Equal("Vote skip (0 of 2 votes)", await cy.Page.InnerTextAsync("#vote-skip"));
+
+        // One guest's vote: one of two on every page, the track plays on, and only Bob's button is lit.
         await bob.Page.ClickAsync("#vote-skip");
-        await party.AllAsync(
-            "e => document.getElementById('skip-votes').textContent === '1/2' && moodgrains.room.nowPlaying.entry.entryId === e && moodgrains.room.nowPlaying.state === 'Playing'",
-            first);
-        Assert.Equal("false,true,true", await bob.EvalAsync<string>(Lit));
+        await party.AllAsync(VotesOn, new { text = "(1 of 2 votes)", entry = first });
+        Assert.Equal("false,false,true", await bob.EvalAsync<string>(Lit));
         Assert.Equal("false,false,false", await cy.EvalAsync<string>(Lit));
 
-        // The second guest's vote reaches the threshold: every page moves to the head of the queue, votes and ratings start afresh.
+        // Bob leaves: his vote goes with him. Two members left, and two of two are needed: one vote alone never skips.
+        await bob.Page.ClickAsync("#leave");
+        await Task.WhenAll(ann.WaitForAsync(VotesOn, new { text = "(0 of 2 votes)", entry = first }), cy.WaitForAsync(VotesOn, new { text = "(0 of 2 votes)", entry = first }));
         await cy.Page.ClickAsync("#vote-skip");
-        await party.AllAsync(
-            "e => { const np = moodgrains.room.nowPlaying; return np.entry.entryId === e && np.state === 'Playing' && np.likes.length === 0 && np.dislikes.length === 0 " +
-            "&& document.getElementById('skip-votes').textContent === '0/2' && document.getElementById('np-title').textContent === np.entry.track.title; }",
-            next);
-        foreach (var person in party.People)
+        await Task.WhenAll(ann.WaitForAsync(VotesOn, new { text = "(1 of 2 votes)", entry = first }), cy.WaitForAsync(VotesOn, new { text = "(1 of 2 votes)", entry = first }));
+        Assert.Equal("false,false,true", await cy.EvalAsync<string>(Lit));
+
+        // Ann's vote makes two of two: both pages move to the next track, with the count and the lit buttons reset.
+        var next = await ann.EvalAsync<string>("() => moodgrains.room.queue[0].entryId");
+        await ann.Page.ClickAsync("#vote-skip");
+        var reset = new { text = "(0 of 2 votes)", entry = next };
+        await Task.WhenAll(ann.WaitForAsync(VotesOn, reset), cy.WaitForAsync(VotesOn, reset));
+        foreach (var person in new[] { ann, cy })
         {
             Assert.Equal("false,false,false", await person.EvalAsync<string>(Lit));
+            Assert.Equal(await person.EvalAsync<string>("() => moodgrains.room.nowPlaying.entry.track.title"), await person.Page.InnerTextAsync("#np-title"));
         }
     }
 

@@ -106,14 +106,97 @@ public sealed class RoomPlaybackTests
     }
 
     [Theory]
+    [InlineData(0, 1)]
     [InlineData(1, 1)]
-    [InlineData(2, 1)]
+    [InlineData(2, 2)]
     [InlineData(3, 2)]
-    [InlineData(4, 2)]
-    [InlineData(10, 5)]
+    [InlineData(4, 3)]
+    [InlineData(5, 3)]
+    [InlineData(10, 6)]
     [InlineData(11, 6)]
-    public void The_skip_threshold_is_a_majority_of_members(int members, int needed) =>
-        Assert.Equal(needed, RoomPlayback.SkipVotesNeeded(members));
+    public void The_skip_threshold_is_a_strict_majority_of_members_present(int present, int needed) =>
+        Assert.Equal(needed, RoomPlayback.SkipVotesNeeded(present));
+
+    [Fact]
+    public void In_a_room_of_two_one_vote_does_not_skip()
+    {
+        var state = RoomWith(2, 60_000, 60_000);
+        RoomPlayback.Play(state, T0);
+        Assert.Equal(2, state.NowPlaying!.SkipVotesNeeded);
+
+        Assert.False(RoomPlayback.VoteSkip(state, "u1"));
+        Assert.True(RoomPlayback.VoteSkip(state, "u0"));
+    }
+
+    [Fact]
+    public void Votes_of_members_who_left_or_went_away_stop_counting_and_the_threshold_follows_who_is_here()
+    {
+        var state = RoomWith(4, 60_000, 60_000);
+        RoomPlayback.Play(state, T0);
+        Assert.Equal(3, state.NowPlaying!.SkipVotesNeeded);
+        Assert.False(RoomPlayback.VoteSkip(state, "u1"));
+        Assert.False(RoomPlayback.VoteSkip(state, "u2"));
+
+        // u2 goes away: 3 here need 2, and only u1's vote is left.
+        state.Away.Add("u2");
+        Assert.False(RoomPlayback.RecountSkipVotes(state));
+        Assert.Equal(["u1"], state.NowPlaying!.SkipVoters);
+        Assert.Equal(2, state.NowPlaying.SkipVotesNeeded);
+
+        // u3 leaves: 2 here need 2; still one vote. u2 comes back: 3 here, 2 needed, and u2 must vote again.
+        state.Members.RemoveAll(m => m.UserId == "u3");
+        Assert.False(RoomPlayback.RecountSkipVotes(state));
+        state.Away.Clear();
+        Assert.False(RoomPlayback.RecountSkipVotes(state));
+        Assert.Equal((1, 2), (state.NowPlaying!.SkipVoters.Count, state.NowPlaying.SkipVotesNeeded));
+        Assert.True(RoomPlayback.VoteSkip(state, "u2"));
+    }
+
+    [Fact]
+    public void A_member_leaving_can_make_the_remaining_votes_a_majority()
+    {
+        var state = RoomWith(3, 60_000, 60_000);
+        RoomPlayback.Play(state, T0);
+        Assert.False(RoomPlayback.VoteSkip(state, "u1"));
+
+        state.Members.RemoveAll(m => m.UserId == "u2");
+        Assert.False(RoomPlayback.RecountSkipVotes(state));
+        state.Away.Add("u0");
+
+        Assert.True(RoomPlayback.RecountSkipVotes(state));
+    }
+
+    [Fact]
+    public void A_rating_can_be_taken_back()
+    {
+        var state = RoomWith(2, 60_000);
+        RoomPlayback.Play(state, T0);
+        RoomPlayback.Rate(state, "u0", liked: true);
+        RoomPlayback.Rate(state, "u1", liked: false);
+
+        RoomPlayback.ClearRating(state, "u0");
+        Assert.Empty(state.NowPlaying!.Likes);
+        Assert.Equal(["u1"], state.NowPlaying.Dislikes);
+        RoomPlayback.ClearRating(state, "u1");
+        Assert.Empty(state.NowPlaying.Dislikes);
+        Assert.Equal(TrackOutcome.Completed, RoomPlayback.OutcomeFor(state.NowPlaying, "u1", skipped: false));
+    }
+
+    [Fact]
+    public void A_track_the_room_disliked_stays_out_of_the_picks_after_it_ends_and_a_liked_one_does_not()
+    {
+        var state = RoomWith(3, 60_000, 60_000, 60_000);
+        RoomPlayback.Play(state, T0);
+        RoomPlayback.Rate(state, "u0", liked: false);
+        RoomPlayback.Rate(state, "u1", liked: false);
+        RoomPlayback.Rate(state, "u2", liked: true);
+        RoomPlayback.Advance(state, T0.AddSeconds(10));
+        RoomPlayback.Rate(state, "u0", liked: true);
+        RoomPlayback.Rate(state, "u1", liked: false);
+        RoomPlayback.Advance(state, T0.AddSeconds(20));
+
+        Assert.Equal([100L], state.ExcludedTrackIds);
+    }
 
     [Fact]
     public void Skip_votes_count_each_member_once_and_trigger_at_the_threshold()
@@ -123,7 +206,8 @@ public sealed class RoomPlaybackTests
         Assert.False(RoomPlayback.VoteSkip(state, "u1"));
         Assert.False(RoomPlayback.VoteSkip(state, "u1"));
         Assert.Single(state.NowPlaying!.SkipVoters);
-        Assert.True(RoomPlayback.VoteSkip(state, "u2"));
+        Assert.False(RoomPlayback.VoteSkip(state, "u2"));
+        Assert.True(RoomPlayback.VoteSkip(state, "u3"));
     }
 
     [Fact]

@@ -11,7 +11,12 @@ public sealed class RoomQueueTests
 
     private static RoomState Room(params long[] queued)
     {
-        var state = new RoomState { Created = true, HostUserId = "u0", Members = [new RoomMember("u0", "Ann", T0), new RoomMember("u1", "Bob", T0)] };
+        var state = new RoomState
+        {
+            Created = true,
+            HostUserId = "u0",
+            Members = [new RoomMember("u0", "Ann", T0), new RoomMember("u1", "Bob", T0), new RoomMember("u2", "Cy", T0)],
+        };
         foreach (var id in queued)
         {
             state.Queue.Add(RoomQueue.NewEntry(state, Track(id), "picked", null, "MoodGrains", T0));
@@ -53,8 +58,9 @@ public sealed class RoomQueueTests
         Assert.True(state.Queue[0].Pinned);
         RoomQueue.Remove(state, ids[0]);
         Assert.Equal([ids[2], ids[1]], state.Queue.Select(e => e.EntryId));
-        // A removed track stays out of the next plans.
+        // A removed track stays out of the next plans, for the rest of the session.
         Assert.Equal([1L], state.RecentTrackIds);
+        Assert.Equal([1L], state.ExcludedTrackIds);
 
         Assert.Equal(RoomError.InvalidArgument, Assert.Throws<RoomException>(() => RoomQueue.Remove(state, ids[0])).Error);
         Assert.Throws<RoomException>(() => RoomQueue.Reorder(state, ids[0], 0));
@@ -90,6 +96,61 @@ public sealed class RoomQueueTests
         Assert.True(state.Queue[1].Pinned);
         Assert.False(state.Queue[1].IsPlanned);
         Assert.True(state.Queue[3].IsPlanned);
+    }
+
+    [Fact]
+    public void Members_adding_take_turns_and_nobody_jumps_ahead_of_what_is_chosen()
+    {
+        var state = Room(1, 2);
+
+        // Ann adds three before Bob adds anything: Bob's first goes behind Ann's first, not to the top nor to the end.
+        RoomQueue.AddByMember(state, "u0", Track(11), T0);
+        RoomQueue.AddByMember(state, "u0", Track(12), T0);
+        RoomQueue.AddByMember(state, "u0", Track(13), T0);
+        RoomQueue.AddByMember(state, "u1", Track(21), T0);
+        Assert.Equal(new long[] { 11, 21, 12, 13, 1, 2 }, state.Queue.Select(e => e.Track.TrackId));
+
+        RoomQueue.AddByMember(state, "u1", Track(22), T0);
+        RoomQueue.AddByMember(state, "u2", Track(31), T0);
+        Assert.Equal(new long[] { 11, 21, 31, 12, 22, 13, 1, 2 }, state.Queue.Select(e => e.Track.TrackId));
+    }
+
+    [Fact]
+    public void Turns_start_afresh_as_additions_play_and_the_hosts_placements_stay_put()
+    {
+        var state = Room(1, 2);
+        RoomQueue.AddByMember(state, "u0", Track(11), T0);
+        RoomQueue.AddByMember(state, "u0", Track(12), T0);
+        // The host moves Ann's second to the top: pinned there, and nobody's addition goes ahead of it.
+        RoomQueue.Reorder(state, state.Queue[1].EntryId, 0);
+        Assert.Equal(new long[] { 12, 11, 1, 2 }, state.Queue.Select(e => e.Track.TrackId));
+
+        RoomQueue.AddByMember(state, "u1", Track(21), T0);
+        RoomQueue.AddByMember(state, "u1", Track(22), T0);
+        Assert.Equal(new long[] { 12, 11, 21, 22, 1, 2 }, state.Queue.Select(e => e.Track.TrackId));
+        Assert.True(state.Queue[0].Pinned);
+
+        // Ann's waiting addition (11) is her first now: her next one is in round two, beside Bob's second.
+        RoomQueue.AddByMember(state, "u0", Track(13), T0);
+        Assert.Equal(new long[] { 12, 11, 21, 22, 13, 1, 2 }, state.Queue.Select(e => e.Track.TrackId));
+        RoomQueue.AddByMember(state, "u2", Track(31), T0);
+        Assert.Equal(new long[] { 12, 11, 21, 31, 22, 13, 1, 2 }, state.Queue.Select(e => e.Track.TrackId));
+    }
+
+    [Fact]
+    public void A_removed_track_is_not_picked_again_however_many_tracks_play_after()
+    {
+        var state = Room(1, 2);
+        RoomQueue.Remove(state, state.Queue[0].EntryId);
+        for (var i = 0; i < RoomPlayback.RecentWindow + 10; i++)
+        {
+            state.Queue.Insert(0, RoomQueue.NewEntry(state, Track(1000 + i), "picked", null, "MoodGrains", T0));
+            RoomPlayback.Advance(state, T0.AddMinutes(i));
+        }
+
+        Assert.DoesNotContain(1L, state.RecentTrackIds);
+        var request = RoomPlanner.Request(state, "ABC234", GroupMood.Empty, [], 3);
+        Assert.Contains(1L, request.RecentTrackIds);
     }
 
     [Theory]

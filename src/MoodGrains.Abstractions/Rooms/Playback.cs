@@ -120,7 +120,18 @@ public sealed record MoodSample(
     [property: Id(0)] DateTimeOffset At,
     [property: Id(1)] MoodPoint Point,
     [property: Id(2)] float Confidence,
-    [property: Id(3)] Emotion Dominant);
+    [property: Id(3)] Emotion Dominant)
+{
+    /// <summary>Where each member with a reading was at that moment, so a page opened later draws their lines too.</summary>
+    [Id(20)]
+    public IReadOnlyList<MemberPoint> Members { get; init; } = [];
+}
+
+/// <summary>One member's place in mood space at a timeline sample.</summary>
+[GenerateSerializer, Immutable, Alias("moodgrains.MemberPoint")]
+public sealed record MemberPoint(
+    [property: Id(0)] string UserId,
+    [property: Id(1)] MoodPoint Point);
 
 /// <summary>The frequent, small push: the room's mood changed.</summary>
 [GenerateSerializer, Immutable, Alias("moodgrains.RoomMoodUpdate")]

@@ -51,12 +51,15 @@ public static class GroupMoodAggregator
     public static readonly TimeSpan TimelineInterval = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// The room's mood now as a timeline sample, kept in <paramref name="timeline"/> when the last kept one is at least
+    /// The room's mood now (and each member's with a reading) as a timeline sample, kept in <paramref name="timeline"/> when the last kept one is at least
     /// <see cref="TimelineInterval"/> old; the newest <see cref="TimelineLength"/> are kept.
     /// </summary>
     public static MoodSample Sample(GroupMood mood, List<MoodSample> timeline, DateTimeOffset now)
     {
-        var sample = new MoodSample(now, mood.Point, mood.Confidence, mood.Dominant);
+        var sample = new MoodSample(now, mood.Point, mood.Confidence, mood.Dominant)
+        {
+            Members = mood.Members.Where(m => m.Mood.Confidence > 0).Select(m => new MemberPoint(m.UserId, m.Mood.Point)).ToArray(),
+        };
         if (timeline.Count == 0 || now - timeline[^1].At >= TimelineInterval)
         {
             timeline.Add(sample);

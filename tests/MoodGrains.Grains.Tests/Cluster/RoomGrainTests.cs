@@ -269,6 +269,36 @@ public sealed class RoomGrainTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task A_member_leaving_recounts_the_skip_votes_against_those_still_here()
+    {
+        var (code, host, bob, cy, dee) = (ClusterFixture.NewRoomCode(), ClusterFixture.NewUserId(), ClusterFixture.NewUserId(), ClusterFixture.NewUserId(), ClusterFixture.NewUserId());
+        var room = cluster.Room(code);
+        await room.CreateAsync(host, "Ann", isSolo: false);
+        await room.JoinAsync(bob, "Bob");
+        await room.JoinAsync(cy, "Cy");
+        await room.JoinAsync(dee, "Dee");
+        var first = (await room.PlayAsync(host)).NowPlaying!.Entry.EntryId;
+        await room.VoteSkipAsync(bob);
+        var twoOfThree = (await room.VoteSkipAsync(cy)).NowPlaying!;
+        Assert.Equal((first, 2, 3), (twoOfThree.Entry.EntryId, twoOfThree.SkipVoters.Count, twoOfThree.SkipVotesNeeded));
+
+        // Dee, who did not vote, leaves: three are here and two of them voted, a majority: the track is skipped.
+        var second = (await room.LeaveAsync(dee)).NowPlaying!;
+        Assert.NotEqual(first, second.Entry.EntryId);
+        Assert.Equal((0, 2), (second.SkipVoters.Count, second.SkipVotesNeeded));
+
+        // On the next track Bob and Cy vote (two of two needed of three), then Cy leaves: her vote goes with her, and
+        // Bob's alone is not two of the two still here.
+        await room.VoteSkipAsync(bob);
+        await room.LeaveAsync(cy);
+        var afterCy = (await room.GetSnapshotAsync()).NowPlaying!;
+        Assert.Equal((second.Entry.EntryId, 1, 2), (afterCy.Entry.EntryId, afterCy.SkipVoters.Count, afterCy.SkipVotesNeeded));
+        var skipped = (await room.VoteSkipAsync(host)).NowPlaying!;
+        Assert.NotEqual(second.Entry.EntryId, skipped.Entry.EntryId);
+        Assert.Empty(skipped.SkipVoters);
+    }
+
+    [Fact]
     public async Task The_room_advances_by_itself_at_track_end_and_logs_a_completed_play()
     {
         var (code, host) = (ClusterFixture.NewRoomCode(), ClusterFixture.NewUserId());

@@ -122,6 +122,14 @@ function joinInvited() {
   });
 }
 
+// Like and Dislike toggle: pressing the lit one takes the rating back, pressing the other one switches to it.
+function rate(liked) {
+  const np = state.room?.nowPlaying;
+  if (!np) return;
+  const mine = (liked ? np.likes : np.dislikes).includes(state.session.userId);
+  (mine ? call('ClearRating', state.roomCode) : call('Rate', state.roomCode, liked)).catch(() => {});
+}
+
 function tick() {
   drawProgress(state.room?.nowPlaying);
   if (state.room) drawChart();
@@ -151,8 +159,8 @@ function wire() {
   $('pause').addEventListener('click', control('Pause'));
   $('skip').addEventListener('click', control('Skip'));
   $('vote-skip').addEventListener('click', () => call('VoteSkip', code()).catch(() => {}));
-  $('like').addEventListener('click', () => call('Rate', code(), true).catch(() => {}));
-  $('dislike').addEventListener('click', () => call('Rate', code(), false).catch(() => {}));
+  $('like').addEventListener('click', () => rate(true));
+  $('dislike').addEventListener('click', () => rate(false));
   $('seek').addEventListener('change', e => {
     const np = state.room?.nowPlaying;
     // The slider's end is the track's end, which the room refuses as a position: stop one millisecond short.
@@ -195,7 +203,7 @@ async function main() {
   if (remembered) {
     await resume(remembered);
     // A reload ends the camera stream and the browser does not restart it unasked: say so, not just "Camera off".
-    if (state.roomCode) $('camera-status').textContent = 'Camera off after the reload: turn it on again to share your mood.';
+    if (state.roomCode) $('camera-status').textContent = 'Camera off after the reload — press “Turn camera on” to share your mood again.';
   } else if (params.get('room')) {
     showInvitation(params.get('room').trim().toUpperCase());
   }

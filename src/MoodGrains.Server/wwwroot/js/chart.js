@@ -42,10 +42,16 @@ export class MoodChart {
     line(g, room, x, y, p => p.v, '#3ccf91', 2.5 * ratio, []);
   }
 
-  // Whether the room's line shows at a moment, and from how many samples (the tests read it through window.moodgrains).
+  // Whether the room's line shows at a moment, from how many samples since when, and how many samples each member's
+  // line has (the tests read it through window.moodgrains).
   roomLineAt(nowMs) {
     const points = held(this.room, nowMs);
-    return { visible: points.length >= 2 && points[points.length - 1].t >= nowMs - windowMs, samples: this.room.length };
+    return {
+      visible: points.length >= 2 && points[points.length - 1].t >= nowMs - windowMs,
+      samples: this.room.length,
+      times: this.room.map(p => p.t),
+      members: Object.fromEntries([...this.members].map(([userId, line]) => [userId, line.length])),
+    };
   }
 }
 

@@ -7,9 +7,14 @@ import { colourOf, setMemberMood } from './members.js';
 
 export const chart = new MoodChart($('mood-chart'));
 
-// The room's timeline (kept by the room, sent with every snapshot) refills the chart after a reload.
+// The room's timeline (kept by the room, sent with every snapshot) refills the chart after a reload: the room's line and
+// each member's.
 export function addTimeline(timeline) {
-  for (const sample of timeline) chart.addRoom(Date.parse(sample.at), sample.point);
+  for (const sample of timeline) {
+    const at = Date.parse(sample.at);
+    chart.addRoom(at, sample.point);
+    for (const member of sample.members ?? []) chart.addMember(member.userId, at, member.point);
+  }
 }
 
 export function renderMood(mood, sample) {

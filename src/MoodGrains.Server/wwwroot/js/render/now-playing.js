@@ -11,11 +11,29 @@ export function renderNowPlaying(np) {
   $('np-artists').textContent = np ? np.entry.track.artists.join(', ') : 'Press play to start the queue.';
   $('np-dur').textContent = np ? time(np.entry.track.durationMs) : '0:00';
   $('np-state').textContent = np ? np.state.toLowerCase() : '';
-  $('skip-votes').textContent = np ? `${np.skipVoters.length}/${np.skipVotesNeeded}` : '';
+  renderSkipVotes(np);
   const me = state.session.userId;
-  $('like').classList.toggle('primary', !!np?.likes.includes(me));
-  $('dislike').classList.toggle('primary', !!np?.dislikes.includes(me));
-  $('vote-skip').classList.toggle('primary', !!np?.skipVoters.includes(me));
+  // Like and Dislike are toggles: lit (and pressed, for screen readers) while this person's rating stands.
+  setPressed($('like'), !!np?.likes.includes(me));
+  setPressed($('dislike'), !!np?.dislikes.includes(me));
+  setPressed($('vote-skip'), !!np?.skipVoters.includes(me));
+  for (const id of ['like', 'dislike', 'vote-skip']) $(id).disabled = !np;
+}
+
+// "Vote skip (1 of 2 votes)": the room skips when a majority of the members here vote; the server keeps the threshold
+// in step with who is present.
+function renderSkipVotes(np) {
+  const votes = np?.skipVoters.length ?? 0;
+  const needed = np?.skipVotesNeeded ?? 0;
+  $('skip-votes').textContent = np ? `(${votes} of ${needed} ${needed === 1 ? 'vote' : 'votes'})` : '';
+  $('vote-skip').title = np
+    ? `The track is skipped when ${needed} ${needed === 1 ? 'member votes' : 'members vote'}: more than half of those here.`
+    : 'Nothing is playing.';
+}
+
+function setPressed(button, pressed) {
+  button.classList.toggle('primary', pressed);
+  button.setAttribute('aria-pressed', String(pressed));
 }
 
 // Called every animation frame.
