@@ -75,6 +75,17 @@ public sealed partial class HostControlsTests
         await bob.WaitForAsync("() => document.getElementById('play').disabled");
         Assert.True(await bob.Page.IsHiddenAsync("#error"), "no refusal was shown to the guest: " + await bob.Page.InnerTextAsync("#error"));
 
+        // For the pictures, a room as people use it: both have said how they feel, Bob likes the track and votes to skip.
+        await ann.Page.ClickAsync("#play");
+        await ann.Page.SelectOptionAsync("#manual-mood", "Happy");
+        await bob.Page.SelectOptionAsync("#manual-mood", "Happy");
+        await bob.Page.ClickAsync("#like");
+        await bob.Page.ClickAsync("#vote-skip");
+        await party.AllAsync(
+            "() => moodgrains.room.nowPlaying?.state === 'Playing' && moodgrains.room.mood.members.length === 2 && " +
+            "document.getElementById('skip-votes').textContent === '(1 of 2 votes)' && document.getElementById('room-mood').textContent.startsWith('Room feels')");
+        Assert.Equal("true", await bob.Page.GetAttributeAsync("#like", "aria-pressed"));
+        Assert.Equal("false", await ann.Page.GetAttributeAsync("#like", "aria-pressed"));
         await SaveDocsImageAsync(ann, "host");
         await SaveDocsImageAsync(bob, "guest");
     }
@@ -191,6 +202,9 @@ public sealed partial class HostControlsTests
             await AssertFitsAsync(person);
         }
 
+        await ann.Page.SelectOptionAsync("#manual-mood", "Happy");
+        await ann.WaitForAsync("() => document.getElementById('room-mood').textContent.startsWith('Room feels')");
+        await ann.EvalAsync<object?>("() => window.scrollTo(0, 0)");
         await SaveDocsImageAsync(ann, "phone", fullPage: false);
     }
 
@@ -204,12 +218,12 @@ public sealed partial class HostControlsTests
         var userId = await ann.EvalAsync<string>("() => moodgrains.userId");
 
         // A hand-picked mood is the member's word: marked as picked, no percentage. The room's line still reads the
-        // blend: the likeliest feeling with its percentage, then the next one.
+        // blend: the likeliest feeling with its percentage, then the next one when it is at least 5 %.
         await ann.Page.SelectOptionAsync("#manual-mood", "Happy");
         var member = ann.Page.Locator($"#members li[data-user-id='{userId}']");
         await ann.WaitForAsync("id => document.querySelector(`#members li[data-user-id=\"${id}\"]`)?.dataset.dominant === 'Happy'", userId);
         Assert.Equal("happy (picked)", await member.Locator(".mood").InnerTextAsync());
-        Assert.Matches(@"^Room feels happy \d+% · [a-z]+ \d+%", await ann.Page.InnerTextAsync("#room-mood"));
+        Assert.Matches(@"^Room feels happy \d+%( · [a-z]+ ([5-9]|\d\d)%)? · valence", await ann.Page.InnerTextAsync("#room-mood"));
 
         // A confident camera reading: the likeliest feeling with its percentage, then the next one.
         const string Confident =
@@ -229,6 +243,14 @@ public sealed partial class HostControlsTests
             "return [li.querySelector('.mood').textContent, li.dataset.sure]; }";
         var guess = await ann.EvalAsync<string[]>(Guess, userId);
         Assert.Equal(new[] { "not sure (happy 35% · angry 30%)", "false" }, guess);
+
+        // A runner-up under 5 % is noise, not a second candidate: the likeliest feeling stands alone.
+        const string Clear =
+            "async id => { const m = await import(new URL('js/render/members.js', document.baseURI)); " +
+            "const li = document.querySelector(`#members li[data-user-id=\"${id}\"]`); " +
+            "m.setMemberMood(li, { confidence: 0.9, dominant: 'Sad', scores: { probabilities: [0.01, 0.01, 0.01, 0.01, 0.94, 0.01, 0.01] } }); " +
+            "return li.querySelector('.mood').textContent; }";
+        Assert.Equal("sad 94%", await ann.EvalAsync<string>(Clear, userId));
     }
 
     [Fact]
