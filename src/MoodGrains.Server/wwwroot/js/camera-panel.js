@@ -19,6 +19,9 @@ function showCameraStatus(outcome, error) {
   const status = $('camera-status');
   if (error) { status.textContent = `Frame not sent: ${error.message ?? error}`; return; }
   status.dataset.status = outcome.status;
+  // A camera reading replaces a hand-picked mood on the server: clear the selector too, so picking the same feeling
+  // again is a change the page sends (a select only reports changes).
+  if (outcome.status === 'Ok' && outcome.mood && $('manual-mood').value) $('manual-mood').value = '';
   status.textContent = outcome.status === 'Ok' && outcome.mood
     ? `You look ${describeReading(outcome.mood.scores.probabilities).text} (${state.framesSent} frames sent)`
     : `${outcome.status}${outcome.detail ? ': ' + outcome.detail : ''} (${state.framesSent} frames sent)`;
