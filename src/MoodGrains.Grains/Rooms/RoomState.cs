@@ -81,6 +81,18 @@ public sealed class RoomState
     [Id(21)]
     public string? PlanNote { get; set; }
 
+    /// <summary>People the host removed, newest last (see <see cref="RoomMembership.MaxRemembered"/>); they cannot join again.</summary>
+    [Id(30)]
+    public List<RoomMember> Banned { get; set; } = [];
+
+    /// <summary>Since when nobody has been present; null while someone is. See <see cref="RoomLifetime"/>.</summary>
+    [Id(31)]
+    public DateTimeOffset? EmptySince { get; set; }
+
+    /// <summary>When the room closed for standing empty; null while open. A closed room keeps only its code taken.</summary>
+    [Id(32)]
+    public DateTimeOffset? ClosedAt { get; set; }
+
     public bool IsPresent(string userId) => !Away.Contains(userId);
 
     /// <summary>What members see of the room (the group mood is the grain's, kept in memory only).</summary>
@@ -98,5 +110,6 @@ public sealed class RoomState
         Away = Away.ToArray(),
         PlanNote = AwaitingFirstPlan ? RoomPlanner.WaitingNote : PlanNote,
         CommittedEntryId = CommittedEntryId,
+        Removed = Banned.ToArray(),
     };
 }
