@@ -49,6 +49,7 @@ public sealed class OptionsValidationTests
         { typeof(KeyRingOptions), "MoodGrains:DataProtection" },
         { typeof(MoodOptions), "MoodGrains:Mood" },
         { typeof(RoomPlanOptions), "MoodGrains:Rooms" },
+        { typeof(RoomLimitOptions), "MoodGrains:RoomLimits" },
         { typeof(InferenceOptions), "MoodGrains:Inference" },
         { typeof(VisionOptions), "MoodGrains:Vision" },
         { typeof(SpotifyOptions), "MoodGrains:Spotify" },
@@ -70,6 +71,7 @@ public sealed class OptionsValidationTests
     [InlineData(typeof(KeyRingOptions), "MoodGrains:DataProtection:KeyDirectory", "/tmp/moodgrains-keys")]
     [InlineData(typeof(MoodOptions), "MoodGrains:Mood:HalfLife", "00:00:05")]
     [InlineData(typeof(RoomPlanOptions), "MoodGrains:Rooms:PresenceGrace", "00:02:00")]
+    [InlineData(typeof(RoomLimitOptions), "MoodGrains:RoomLimits:CloseWhenEmptyFor", "2.00:00:00")]
     [InlineData(typeof(InferenceOptions), "MoodGrains:Inference:QueueCapacity", "7")]
     [InlineData(typeof(VisionOptions), "MoodGrains:Vision:MaxFaces", "3")]
     [InlineData(typeof(SpotifyOptions), "MoodGrains:Spotify:SearchLimit", "5")]
@@ -116,6 +118,7 @@ public sealed class OptionsValidationTests
     [InlineData("MoodGrains:Mood:HalfLife", "00:00:00.100")]
     [InlineData("MoodGrains:Mood:ManualConfidence", "2")]
     [InlineData("MoodGrains:Rooms:PlanDepth", "0")]
+    [InlineData("MoodGrains:RoomLimits:MaxQueue", "0")]
     [InlineData("MoodGrains:Rooms:CommitLead", "00:10:00")]
     [InlineData("MoodGrains:Spotify:SearchLimit", "20")]
     [InlineData("MoodGrains:Spotify:ApiBaseUrl", "/v1/")]
@@ -169,6 +172,9 @@ public sealed class OptionsValidationTests
         var rooms = Get<RoomPlanOptions>();
         Assert.Equal((3, TimeSpan.FromSeconds(20), 0.3f, 0.2f, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60)),
             (rooms.PlanDepth, rooms.CommitLead, rooms.ReplanDistance, rooms.MinConfidence, rooms.FirstTrackWindow, rooms.PresenceGrace));
+        var roomLimits = Get<RoomLimitOptions>();
+        Assert.Equal((10, 100, 10, TimeSpan.FromHours(24), TimeSpan.FromDays(7)),
+            (roomLimits.MaxQueuedPerMember, roomLimits.MaxQueue, roomLimits.SearchResults, roomLimits.CloseWhenEmptyFor, roomLimits.FreeCodeAfter));
         Assert.Null(Get<RedisOptions>().ConnectionString);
         Assert.Null(Get<KeyRingOptions>().KeyDirectory);
         Assert.Equal(TimeSpan.FromDays(30), Get<GuestSessionOptions>().Lifetime);

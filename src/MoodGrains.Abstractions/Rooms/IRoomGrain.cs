@@ -1,5 +1,6 @@
 using MoodGrains.Abstractions.Mood;
 using MoodGrains.Mood;
+using Orleans.Concurrency;
 
 namespace MoodGrains.Abstractions.Rooms;
 
@@ -71,9 +72,6 @@ public interface IRoomGrain : IGrainWithStringKey
     [Alias("AddTrack")]
     Task<RoomSnapshot> AddTrackAsync(string callerUserId, long trackId);
 
-    [Alias("SearchTracks")]
-    Task<IReadOnlyList<TrackInfo>> SearchTracksAsync(string callerUserId, string query);
-
     [Alias("SetQueueLocked")]
     Task<RoomSnapshot> SetQueueLockedAsync(string callerUserId, bool locked);
 
@@ -89,6 +87,14 @@ public interface IRoomGrain : IGrainWithStringKey
     /// </summary>
     [Alias("SetSpotifyListening")]
     Task<RoomSnapshot> SetSpotifyListeningAsync(string userId, bool enabled, string? deviceId);
+
+    /// <summary>
+    /// Refuses (<see cref="RoomError.NotMember"/>, <see cref="RoomError.RoomNotFound"/>, <see cref="RoomError.RoomClosed"/>)
+    /// unless <paramref name="userId"/> is a member. Interleaved: it only reads, so work done outside the room on a
+    /// member's behalf (a catalogue search) never waits for the room's turn.
+    /// </summary>
+    [Alias("EnsureMember"), AlwaysInterleave]
+    Task EnsureMemberAsync(string userId);
 
     /// <summary>Where this room is active now (the silo's address), for diagnostics and failover measurement.</summary>
     [Alias("GetLocation")]

@@ -15,6 +15,15 @@ public enum RoomError
 
     /// <summary>Playing on the member's own Spotify is not possible (not configured, not linked, not Premium).</summary>
     SpotifyUnavailable = 10,
+
+    /// <summary>The host removed this person from the room; they cannot join it again.</summary>
+    Banned = 30,
+
+    /// <summary>The queue holds as many tracks as it may (per member or in all) until some have played.</summary>
+    QueueFull = 31,
+
+    /// <summary>The room ended after standing empty for a long time.</summary>
+    RoomClosed = 32,
 }
 
 /// <summary>A refused room or user operation. Crosses grain and hub boundaries with its code intact.</summary>

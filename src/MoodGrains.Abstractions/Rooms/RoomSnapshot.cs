@@ -57,4 +57,8 @@ public sealed record RoomSnapshot(
     /// <summary>The entry locked in to play next (planned entries behind it may still change).</summary>
     [Id(17)]
     public string? CommittedEntryId { get; init; }
+
+    /// <summary>People the host removed, newest last; they cannot join again.</summary>
+    [Id(30)]
+    public IReadOnlyList<RoomMember> Removed { get; init; } = [];
 }

@@ -22,6 +22,7 @@ public sealed partial class RoomGrain(
     RoomPorts ports,
     IOptions<MoodOptions> moodOptions,
     IOptions<RoomPlanOptions> planOptions,
+    IOptions<RoomLimitOptions> limitOptions,
     TimeProvider clock,
     ILogger<RoomGrain> logger) : Grain, IRoomGrain, IRemindable
 {
@@ -45,6 +46,11 @@ public sealed partial class RoomGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        if (await EndIfDueAsync())
+        {
+            return;
+        }
+
         // After a crash or restart mid-track: catch up on tracks that ended while nobody held the room.
         if (Room.Created && RoomPlayback.HasEnded(Room, Now))
         {
@@ -58,6 +64,7 @@ public sealed partial class RoomGrain(
     public async Task<RoomSnapshot> CreateAsync(string hostUserId, string hostDisplayName, bool isSolo)
     {
         var name = DisplayName.Validate(hostDisplayName);
+        await EndIfDueAsync();
         state.State = RoomMembership.Create(Code, hostUserId, name, isSolo, Room, Now);
         // The first track waits for faces: a short window of readings, or a hand-picked mood, or play pressed.
         Room.AwaitingFirstPlan = true;
@@ -72,6 +79,7 @@ public sealed partial class RoomGrain(
     public async Task<RoomSnapshot> JoinAsync(string userId, string displayName)
     {
         var name = DisplayName.Validate(displayName);
+        await EndIfDueAsync();
         RoomMembership.Join(Room, Code, userId, name, Now);
         await GrainFactory.GetGrain<IUserGrain>(userId).SetCurrentRoomAsync(Code);
         await ports.Directory.MemberSeenAsync(userId, name, CancellationToken.None);
@@ -214,14 +222,9 @@ public sealed partial class RoomGrain(
             ?? throw new RoomException(RoomError.InvalidArgument, "That track is not in the catalogue.");
         // A track with no audio here is allowed, but the room should know why the pages stay silent for it.
         var silent = !track.HasAudio && await ports.Catalog.HasAudioLibraryAsync(CancellationToken.None);
+        RoomQueueLimits.EnsureRoomFor(Room, callerUserId, Limits);
         RoomQueue.AddByMember(Room, callerUserId, track, Now, silent);
         return await CommitAsync();
-    }
-
-    public async Task<IReadOnlyList<TrackInfo>> SearchTracksAsync(string callerUserId, string query)
-    {
-        RoomMembership.EnsureMember(Room, Code, callerUserId);
-        return await ports.Catalog.SearchAsync(RoomQueue.ValidateSearch(query), 10, CancellationToken.None);
     }
 
     public Task<RoomSnapshot> SetQueueLockedAsync(string callerUserId, bool locked) =>
@@ -235,7 +238,11 @@ public sealed partial class RoomGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (Room.NowPlaying is { State: PlaybackState.Playing })
+        if (reminderName == LifetimeReminder)
+        {
+            await EndIfDueAsync();
+        }
+        else if (Room.NowPlaying is { State: PlaybackState.Playing })
         {
             await AdvanceIfEndedAsync();
         }
@@ -396,6 +403,7 @@ public sealed partial class RoomGrain(
         }
 
         Room.Version++;
+        var presence = RoomLifetime.NotePresence(Room, Now);
         await state.WriteStateAsync();
         ScheduleTrackEnd();
         if (Room.NowPlaying is { State: PlaybackState.Playing })
@@ -407,6 +415,7 @@ public sealed partial class RoomGrain(
         var snapshot = Snapshot();
         await ports.Notifier.RoomChangedAsync(snapshot);
         ports.PlaybackOutput.Publish(new RoomPlaybackTarget(Code, Room.NowPlaying, Room.SpotifyListeners.ToArray()));
+        await FollowPresenceAsync(presence);
         return snapshot;
     }
 

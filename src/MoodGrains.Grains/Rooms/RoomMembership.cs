@@ -11,6 +11,9 @@ public static class RoomMembership
 {
     public const int MaxMembers = 50;
 
+    /// <summary>Removals a room remembers; beyond this the oldest ban lapses, so a room's state stays bounded.</summary>
+    public const int MaxRemembered = 200;
+
     public static RoomState Create(string code, string hostUserId, string displayName, bool isSolo, RoomState current, DateTimeOffset now)
     {
         if (current.Created)
@@ -38,6 +41,11 @@ public static class RoomMembership
             throw new RoomException(RoomError.AlreadyMember, "You are already in this room.");
         }
 
+        if (IsBanned(state, userId))
+        {
+            throw new RoomException(RoomError.Banned, "The host removed you from this room, so you cannot join it again.");
+        }
+
         if (state.IsSolo)
         {
             throw new RoomException(RoomError.RoomFull, "This is a solo session; it cannot be joined.");
@@ -51,12 +59,18 @@ public static class RoomMembership
         state.Members.Add(new RoomMember(userId, displayName, now));
     }
 
-    /// <summary>Takes a member out, with their Spotify follow; hands hosting on and pauses an emptied room.</summary>
+    public static bool IsBanned(RoomState state, string userId) => state.Banned.Any(m => m.UserId == userId);
+
+    /// <summary>
+    /// Takes a member out, with their Spotify follow and their say on the current track (a skip vote or a rating), so
+    /// joining, voting and leaving over and over cannot add up to a skip; hands hosting on and pauses an emptied room.
+    /// </summary>
     public static void Leave(RoomState state, string userId, DateTimeOffset now)
     {
         state.Members.RemoveAll(m => m.UserId == userId);
         state.Away.Remove(userId);
         state.SpotifyListeners.RemoveAll(l => l.UserId == userId);
+        DropVotes(state, [userId], ratingsToo: true);
         if (state.HostUserId == userId && state.Members.Count > 0)
         {
             // The longest-present member inherits the room, so a room never sits without a host.
@@ -78,7 +92,33 @@ public static class RoomMembership
         }
 
         EnsureMember(state, code, memberUserId);
+        var member = state.Members.First(m => m.UserId == memberUserId);
         Leave(state, memberUserId, now);
+        state.Banned.RemoveAll(m => m.UserId == memberUserId);
+        state.Banned.Add(member with { JoinedAt = now });
+        if (state.Banned.Count > MaxRemembered)
+        {
+            state.Banned.RemoveRange(0, state.Banned.Count - MaxRemembered);
+        }
+    }
+
+    /// <summary>
+    /// Takes the skip votes (and with <paramref name="ratingsToo"/> the likes and dislikes) of people no longer
+    /// listening off the current track: only those present decide whether it is skipped.
+    /// </summary>
+    public static void DropVotes(RoomState state, IReadOnlyCollection<string> userIds, bool ratingsToo = false)
+    {
+        if (state.NowPlaying is not { } current || userIds.Count == 0)
+        {
+            return;
+        }
+
+        state.NowPlaying = current with
+        {
+            SkipVoters = current.SkipVoters.Where(u => !userIds.Contains(u)).ToArray(),
+            Likes = ratingsToo ? current.Likes.Where(u => !userIds.Contains(u)).ToArray() : current.Likes,
+            Dislikes = ratingsToo ? current.Dislikes.Where(u => !userIds.Contains(u)).ToArray() : current.Dislikes,
+        };
     }
 
     public static void TransferHost(RoomState state, string newHostUserId)
@@ -113,6 +153,11 @@ public static class RoomMembership
         if (!state.Created)
         {
             throw new RoomException(RoomError.RoomNotFound, $"There is no room with the code {code}.");
+        }
+
+        if (state.ClosedAt is not null)
+        {
+            throw new RoomException(RoomError.RoomClosed, $"Room {code} has ended: it stood empty for a long time. Start a new room.");
         }
     }
 

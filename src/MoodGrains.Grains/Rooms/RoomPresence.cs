@@ -36,11 +36,13 @@ public sealed class RoomPresence
         _goneSince.Remove(userId);
     }
 
-    /// <summary>Marks the members of <paramref name="state"/> gone for at least <paramref name="grace"/> as away; returns the newly away.</summary>
+    /// <summary>Marks the members of <paramref name="state"/> gone for at least <paramref name="grace"/> as away (their skip votes dropped); returns the newly away.</summary>
     public IReadOnlyList<string> MarkAway(RoomState state, DateTimeOffset now, TimeSpan grace)
     {
         var away = AwayAt(now, grace).Where(u => RoomMembership.IsMember(state, u) && state.IsPresent(u)).ToList();
         state.Away.AddRange(away);
+        // Whoever is away no longer counts toward a skip; otherwise voting and closing the page would add up to one.
+        RoomMembership.DropVotes(state, away);
         return away;
     }
 

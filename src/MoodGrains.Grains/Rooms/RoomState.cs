@@ -83,10 +83,22 @@ public sealed class RoomState
 
     /// <summary>
     /// Tracks the host removed or the room disliked: kept out of the room's picks for the rest of the session, however
-    /// many tracks play after (<see cref="RecentTrackIds"/> forgets). Id 40: clear of ids other changes may take.
+    /// many tracks play after (<see cref="RecentTrackIds"/> forgets).
     /// </summary>
-    [Id(40)]
+    [Id(22)]
     public List<long> ExcludedTrackIds { get; set; } = [];
+
+    /// <summary>People the host removed, newest last (see <see cref="RoomMembership.MaxRemembered"/>); they cannot join again.</summary>
+    [Id(30)]
+    public List<RoomMember> Banned { get; set; } = [];
+
+    /// <summary>Since when nobody has been present; null while someone is. See <see cref="RoomLifetime"/>.</summary>
+    [Id(31)]
+    public DateTimeOffset? EmptySince { get; set; }
+
+    /// <summary>When the room closed for standing empty; null while open. A closed room keeps only its code taken.</summary>
+    [Id(32)]
+    public DateTimeOffset? ClosedAt { get; set; }
 
     public bool IsPresent(string userId) => !Away.Contains(userId);
 
@@ -105,5 +117,6 @@ public sealed class RoomState
         Away = Away.ToArray(),
         PlanNote = AwaitingFirstPlan ? RoomPlanner.WaitingNote : PlanNote,
         CommittedEntryId = CommittedEntryId,
+        Removed = Banned.ToArray(),
     };
 }

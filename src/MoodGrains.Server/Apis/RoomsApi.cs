@@ -57,13 +57,15 @@ public static class RoomsApi
             }
         });
 
-        // Which silo holds the room right now: used to measure failover.
-        rooms.MapGet("/{code}/location", async (string code, IGrainFactory grains, GrainCalls calls) =>
-        {
-            var room = grains.GetGrain<IRoomGrain>(calls.NormalizeCode(code));
-            await calls.RetryAsync(() => room.GetSnapshotAsync());
-            return Results.Ok(new { silo = await calls.RetryAsync(() => room.GetLocationAsync()) });
-        }).RequireRateLimiting(RateLimitPolicies.RoomRead);
+        // Which silo holds the room right now: used to measure failover. Members only, with the same 404 as a room read.
+        rooms.MapGet("/{code}/location", (string code, HttpContext http, IGrainFactory grains, GrainCalls calls) =>
+            RoomErrors.ForHttpAsync(async () =>
+            {
+                var snapshot = await calls.ReadRoomAsMemberAsync(http.User.UserId(), code);
+                var room = grains.GetGrain<IRoomGrain>(snapshot.Code);
+                return new { silo = await calls.RetryAsync(() => room.GetLocationAsync()) };
+            }))
+            .RequireRateLimiting(RateLimitPolicies.RoomRead);
 
         return app;
     }

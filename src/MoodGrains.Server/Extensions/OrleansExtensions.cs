@@ -33,6 +33,7 @@ internal static class OrleansExtensions
             TimeSpan.TryParse(shutdown, CultureInfo.InvariantCulture, out var timeout) ? timeout : new ClusterSiloOptions().ShutdownTimeout);
         builder.Services.AddHostedService<StopDeadline>();
         builder.Services.AddMoodGrainsOptions<RoomPlanOptions>(RoomPlanOptions.Section);
+        builder.Services.AddMoodGrainsOptions<RoomLimitOptions>(RoomLimitOptions.Section);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RoomBroadcaster>();
         builder.Services.AddSingleton<RoomSubscriptions>();

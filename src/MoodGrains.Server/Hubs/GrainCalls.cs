@@ -45,7 +45,7 @@ public sealed class GrainCalls(IGrainFactory grains, ILogger<GrainCalls> logger)
         {
             snapshot = await RetryAsync(() => grains.GetGrain<IRoomGrain>(code).GetSnapshotAsync());
         }
-        catch (RoomException e) when (e.Error == RoomError.RoomNotFound)
+        catch (RoomException e) when (e.Error is RoomError.RoomNotFound or RoomError.RoomClosed)
         {
             throw unknown;
         }

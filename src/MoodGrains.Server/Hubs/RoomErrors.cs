@@ -24,9 +24,9 @@ public static class RoomErrors
 
     public static int StatusCodeOf(RoomError error) => error switch
     {
-        RoomError.RoomNotFound => StatusCodes.Status404NotFound,
-        RoomError.NotHost or RoomError.NotMember => StatusCodes.Status403Forbidden,
-        RoomError.AlreadyMember or RoomError.RoomExists or RoomError.RoomFull => StatusCodes.Status409Conflict,
+        RoomError.RoomNotFound or RoomError.RoomClosed => StatusCodes.Status404NotFound,
+        RoomError.NotHost or RoomError.NotMember or RoomError.Banned => StatusCodes.Status403Forbidden,
+        RoomError.AlreadyMember or RoomError.RoomExists or RoomError.RoomFull or RoomError.QueueFull => StatusCodes.Status409Conflict,
         _ => StatusCodes.Status400BadRequest,
     };
 

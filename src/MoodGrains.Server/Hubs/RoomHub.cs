@@ -129,7 +129,12 @@ public sealed class RoomHub(IGrainFactory grains, GrainCalls calls, FrameInferen
 
     public Task<RoomSnapshot> AddTrack(string roomCode, long trackId) => Room(roomCode, r => r.AddTrackAsync(UserId, trackId));
 
-    public Task<IReadOnlyList<TrackInfo>> SearchTracks(string roomCode, string query) => Room(roomCode, r => r.SearchTracksAsync(UserId, query));
+    /// <summary>Catalogue search for a member; it runs beside the room, so searching never holds the room up.</summary>
+    public Task<IReadOnlyList<TrackInfo>> SearchTracks(string roomCode, string query)
+    {
+        var code = Code(roomCode);
+        return RoomErrors.ForHubAsync(() => calls.RetryAsync(() => grains.GetGrain<ITrackSearchGrain>(0).SearchAsync(code, UserId, query)));
+    }
 
     public Task<RoomSnapshot> SetQueueLocked(string roomCode, bool locked) => Room(roomCode, r => r.SetQueueLockedAsync(UserId, locked));
 

@@ -69,6 +69,10 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public IUserGrain User(string userId) => Grains.GetGrain<IUserGrain>(userId);
 
+    /// <summary>A member's catalogue search, which runs beside the room (see <c>TrackSearchGrain</c>).</summary>
+    public Task<IReadOnlyList<TrackInfo>> Search(string code, string userId, string query) =>
+        Grains.GetGrain<ITrackSearchGrain>(0).SearchAsync(code, userId, query);
+
     public static string NewRoomCode() => RoomCode.NewCode();
 
     public static string NewUserId() => "u" + Guid.NewGuid().ToString("N")[..12];

@@ -168,7 +168,7 @@ public sealed class RoomGrainTests(ClusterFixture cluster)
         await AssertRefusedAsync(RoomError.NotMember, () => room.VoteSkipAsync(stranger));
         await AssertRefusedAsync(RoomError.NotMember, () => room.RateAsync(stranger, true));
         await AssertRefusedAsync(RoomError.NotMember, () => room.AddTrackAsync(stranger, _ports.Tracks[0].TrackId));
-        await AssertRefusedAsync(RoomError.NotMember, () => room.SearchTracksAsync(stranger, "love"));
+        await AssertRefusedAsync(RoomError.NotMember, () => cluster.Search(code, stranger, "love"));
         await AssertRefusedAsync(RoomError.NotMember, () => room.SetSpotifyListeningAsync(stranger, true, null));
         await AssertRefusedAsync(RoomError.NotMember, () => room.PlayAsync(stranger));
     }
@@ -185,7 +185,7 @@ public sealed class RoomGrainTests(ClusterFixture cluster)
         var played = await room.PlayAsync(guest);
         Assert.Equal(PlaybackState.Playing, played.NowPlaying!.State);
 
-        var found = await room.SearchTracksAsync(guest, "love");
+        var found = await cluster.Search(code, guest, "love");
         Assert.NotEmpty(found);
         var added = await room.AddTrackAsync(guest, found[0].TrackId);
         Assert.Equal("Bob", added.Queue[0].AddedBy);
@@ -193,7 +193,7 @@ public sealed class RoomGrainTests(ClusterFixture cluster)
         await room.SetQueueLockedAsync(host, true);
         var error = await AssertRefusedAsync(RoomError.NotHost, () => room.AddTrackAsync(guest, found[^1].TrackId));
         Assert.Contains("locked", error.Message, StringComparison.Ordinal);
-        await AssertRefusedAsync(RoomError.InvalidArgument, () => room.SearchTracksAsync(guest, " "));
+        await AssertRefusedAsync(RoomError.InvalidArgument, () => cluster.Search(code, guest, " "));
         await AssertRefusedAsync(RoomError.InvalidArgument, () => room.AddTrackAsync(host, -1));
     }
 
