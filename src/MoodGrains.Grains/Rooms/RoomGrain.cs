@@ -45,6 +45,7 @@ public sealed partial class RoomGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        await RestoreMemberMoodsAsync();
         // After a crash or restart mid-track: catch up on tracks that ended while nobody held the room.
         if (Room.Created && RoomPlayback.HasEnded(Room, Now))
         {
@@ -118,6 +119,8 @@ public sealed partial class RoomGrain(
         {
             await CommitAsync();
         }
+
+        await SaveTimelineIfDueAsync();
     }
 
     public async Task<MoodSnapshot> SetManualMoodAsync(string userId, Emotion? emotion)
@@ -386,7 +389,9 @@ public sealed partial class RoomGrain(
     private async Task<RoomSnapshot> CommitAsync()
     {
         Room.Version++;
-        await state.WriteStateAsync();
+        RememberOperation();
+        await state.WriteOrRevertAsync(DeactivateOnIdle);
+        _lastWrite = Now;
         ScheduleTrackEnd();
         if (Room.NowPlaying is { State: PlaybackState.Playing })
         {
