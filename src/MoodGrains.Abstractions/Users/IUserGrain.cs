@@ -36,7 +36,8 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("SetManualMood"), OneWay]
     Task SetManualMoodAsync(Emotion? emotion);
 
-    [Alias("GetMood")]
+    /// <summary>Interleaves: a room activated by this user's reading asks for it while that reading waits on the room.</summary>
+    [Alias("GetMood"), AlwaysInterleave]
     Task<MoodSnapshot> GetMoodAsync();
 
     /// <summary>Erases what this grain stores about the user (name, room, mood), for <c>DELETE /api/me</c>.</summary>

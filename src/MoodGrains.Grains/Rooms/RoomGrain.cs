@@ -51,6 +51,7 @@ public sealed partial class RoomGrain(
             return;
         }
 
+        await RestoreMemberMoodsAsync();
         // After a crash or restart mid-track: catch up on tracks that ended while nobody held the room.
         if (Room.Created && RoomPlayback.HasEnded(Room, Now))
         {
@@ -126,6 +127,8 @@ public sealed partial class RoomGrain(
         {
             await CommitAsync();
         }
+
+        await SaveTimelineIfDueAsync();
     }
 
     public async Task<MoodSnapshot> SetManualMoodAsync(string userId, Emotion? emotion)
@@ -404,7 +407,9 @@ public sealed partial class RoomGrain(
 
         Room.Version++;
         var presence = RoomLifetime.NotePresence(Room, Now);
-        await state.WriteStateAsync();
+        RememberOperation();
+        await state.WriteOrRevertAsync(DeactivateOnIdle);
+        _lastWrite = Now;
         ScheduleTrackEnd();
         if (Room.NowPlaying is { State: PlaybackState.Playing })
         {

@@ -100,6 +100,10 @@ public sealed class RoomState
     [Id(32)]
     public DateTimeOffset? ClosedAt { get; set; }
 
+    /// <summary>Ids of the latest commands applied, newest last, so a retried one is answered, not applied twice.</summary>
+    [Id(40)]
+    public List<string> RecentOperations { get; set; } = [];
+
     public bool IsPresent(string userId) => !Away.Contains(userId);
 
     /// <summary>What members see of the room (the group mood is the grain's, kept in memory only).</summary>

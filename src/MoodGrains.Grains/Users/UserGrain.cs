@@ -19,7 +19,7 @@ public sealed class UserGrain(
     public async Task<UserProfile> SetDisplayNameAsync(string displayName)
     {
         state.State.DisplayName = DisplayName.Validate(displayName);
-        await state.WriteStateAsync();
+        await state.WriteOrRevertAsync(DeactivateOnIdle);
         return Profile();
     }
 
@@ -31,7 +31,7 @@ public sealed class UserGrain(
         }
 
         state.State.CurrentRoom = roomCode;
-        await state.WriteStateAsync();
+        await state.WriteOrRevertAsync(DeactivateOnIdle);
     }
 
     public async Task<MoodSnapshot> RecordReadingAsync(MoodReading reading)
@@ -50,7 +50,7 @@ public sealed class UserGrain(
         if (replacesManual || now - _lastPersisted >= options.Value.PersistInterval)
         {
             _lastPersisted = now;
-            await state.WriteStateAsync();
+            await state.WriteOrRevertAsync(DeactivateOnIdle);
         }
 
         var snapshot = Mood(now);
@@ -72,7 +72,7 @@ public sealed class UserGrain(
 
         state.State.Manual = emotion;
         state.State.ManualAt = clock.GetUtcNow();
-        await state.WriteStateAsync();
+        await state.WriteOrRevertAsync(DeactivateOnIdle);
     }
 
     public Task<MoodSnapshot> GetMoodAsync() => Task.FromResult(Mood(clock.GetUtcNow()));

@@ -28,36 +28,37 @@ public sealed partial class SpotifyTokenManager(
             return tokens.AccessToken;
         }
 
+        // One refresh at a time in this process; the store's row lock makes other servers take turns too.
         var gate = _refreshLocks.GetOrAdd(userId, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken);
         try
         {
-            // Another call may have refreshed while this one waited.
-            tokens = await LoadAsync(userId, cancellationToken);
-            var stillGood = rejectedAccessToken is null
-                ? !tokens.IsExpired(_timeProvider.GetUtcNow(), ExpirySkew)
-                : !string.Equals(tokens.AccessToken, rejectedAccessToken, StringComparison.Ordinal);
-            if (stillGood)
-            {
-                return tokens.AccessToken;
-            }
-
-            LogRefreshing(_logger, userId, rejectedAccessToken is null ? "expiry" : "rejected by Spotify");
-            SpotifyTokens refreshed;
+            var refreshing = false;
             try
             {
-                refreshed = await _accounts.RefreshAsync(tokens.RefreshToken, cancellationToken);
+                var stored = await _store.UpdateAsync(userId, async (current, ct) =>
+                {
+                    // Another call, here or on another server, may have refreshed while this one waited.
+                    var stillGood = rejectedAccessToken is null
+                        ? !current.IsExpired(_timeProvider.GetUtcNow(), ExpirySkew)
+                        : !string.Equals(current.AccessToken, rejectedAccessToken, StringComparison.Ordinal);
+                    if (stillGood)
+                    {
+                        return current;
+                    }
+
+                    LogRefreshing(_logger, userId, rejectedAccessToken is null ? "expiry" : "rejected by Spotify");
+                    refreshing = true;
+                    return await _accounts.RefreshAsync(current.RefreshToken, ct);
+                }, cancellationToken);
+                return (stored ?? throw new MusicAccountNotLinkedException("Connect your Spotify account first.")).AccessToken;
             }
-            catch (MusicAccountNotLinkedException)
+            catch (MusicAccountNotLinkedException) when (refreshing)
             {
-                // The refresh token is dead (revoked app, changed password): forget it so the UI offers a new login.
-                await _store.DeleteAsync(userId, cancellationToken);
+                // The refresh token is dead (revoked app, changed password): the store removed it so the UI offers a new login.
                 LogRefreshRejected(_logger, userId);
                 throw;
             }
-
-            await _store.SaveAsync(userId, refreshed, cancellationToken);
-            return refreshed.AccessToken;
         }
         finally
         {

@@ -24,6 +24,15 @@ public interface ISpotifyTokenStore
 
     Task SaveAsync(string userId, SpotifyTokens tokens, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Reads the user's tokens and stores what <paramref name="update"/> makes of them (the same instance: nothing is
+    /// written), with no other caller, on this server or another, updating the same login meanwhile: a refresh token
+    /// may be spent only once. Returns the tokens stored afterwards, or null when the user has no readable login. When
+    /// <paramref name="update"/> throws <see cref="MusicAccountNotLinkedException"/> the login is removed and the
+    /// exception passes on; any other exception leaves the login as it was.
+    /// </summary>
+    Task<SpotifyTokens?> UpdateAsync(string userId, Func<SpotifyTokens, CancellationToken, Task<SpotifyTokens>> update, CancellationToken cancellationToken);
+
     Task DeleteAsync(string userId, CancellationToken cancellationToken);
 }
 
@@ -31,6 +40,7 @@ public interface ISpotifyTokenStore
 public sealed class InMemorySpotifyTokenStore : ISpotifyTokenStore
 {
     private readonly ConcurrentDictionary<string, SpotifyTokens> _tokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _updates = new(StringComparer.Ordinal);
 
     public Task<SpotifyTokens?> GetAsync(string userId, CancellationToken cancellationToken) =>
         Task.FromResult(_tokens.TryGetValue(userId, out var tokens) ? tokens : null);
@@ -39,6 +49,33 @@ public sealed class InMemorySpotifyTokenStore : ISpotifyTokenStore
     {
         _tokens[userId] = tokens;
         return Task.CompletedTask;
+    }
+
+    public async Task<SpotifyTokens?> UpdateAsync(string userId, Func<SpotifyTokens, CancellationToken, Task<SpotifyTokens>> update, CancellationToken cancellationToken)
+    {
+        var gate = _updates.GetOrAdd(userId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_tokens.TryGetValue(userId, out var current))
+            {
+                return null;
+            }
+
+            try
+            {
+                return _tokens[userId] = await update(current, cancellationToken);
+            }
+            catch (MusicAccountNotLinkedException)
+            {
+                _tokens.TryRemove(userId, out _);
+                throw;
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
     }
 
     public Task DeleteAsync(string userId, CancellationToken cancellationToken)

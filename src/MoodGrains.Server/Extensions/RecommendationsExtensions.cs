@@ -1,3 +1,4 @@
+using MoodGrains.Server.Privacy;
 using MoodGrains.Server.Recommendations;
 using MoodGrains.Storage.Listening;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -20,6 +21,9 @@ public static class RecommendationsExtensions
         // One instance, so the library scan can ask for a retraining when it adds tracks.
         builder.Services.AddSingleton<RecommenderTrainingService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RecommenderTrainingService>());
+        // The plays the recommender reads keep full emotion probabilities only for the retention period.
+        builder.Services.AddMoodGrainsOptions<RetentionOptions>(RetentionOptions.Section);
+        builder.Services.AddHostedService<ListeningRetentionService>();
         return builder;
     }
 }

@@ -4,7 +4,9 @@ namespace MoodGrains.Server.Hubs;
 
 /// <summary>
 /// Grain calls made on behalf of a person, retried through the seconds in which the cluster moves a grain off a
-/// dead silo, so a failover shows as a short delay rather than an error.
+/// dead silo, so a failover shows as a short delay rather than an error. A timed-out call may still have been applied, so
+/// each request carries one operation id (<see cref="Operations"/>) through all its attempts; the room grain answers a
+/// repeat of a command it already applied instead of applying it twice.
 /// </summary>
 public sealed class GrainCalls(IGrainFactory grains, ILogger<GrainCalls> logger)
 {
@@ -64,10 +66,13 @@ public sealed class GrainCalls(IGrainFactory grains, ILogger<GrainCalls> logger)
     {
         var started = TimeProvider.System.GetTimestamp();
         var delay = TimeSpan.FromMilliseconds(100);
+        var operation = Operations.NewId();
         for (var attempt = 1; ; attempt++)
         {
             try
             {
+                // The same id on every attempt, and on no call made after this request.
+                RequestContext.Set(Operations.RequestContextKey, operation);
                 return await call();
             }
             catch (Exception e) when (IsTransient(e) && TimeProvider.System.GetElapsedTime(started) < RetryBudget)
@@ -76,11 +81,17 @@ public sealed class GrainCalls(IGrainFactory grains, ILogger<GrainCalls> logger)
                 await Task.Delay(delay);
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 1000));
             }
+            finally
+            {
+                RequestContext.Remove(Operations.RequestContextKey);
+            }
         }
     }
 
+    /// <summary>Failures after which the call may be made again: the grain moved, the answer was lost, or nothing was saved.</summary>
     private static bool IsTransient(Exception e) => e is SiloUnavailableException
         or OrleansMessageRejectionException
         or TimeoutException
+        or StateNotSavedException
         or Orleans.Runtime.OrleansException { InnerException: SiloUnavailableException or TimeoutException };
 }

@@ -4,7 +4,9 @@ namespace MoodGrains.Storage.Listening;
 
 /// <summary>
 /// One row of <c>listening_events</c>. <see cref="EmotionProbabilities"/> holds the 7 FER-2013 probabilities in the
-/// table's column order (angry, disgust, fear, happy, sad, surprise, neutral). <see cref="EventId"/> is 0 until stored.
+/// table's column order (angry, disgust, fear, happy, sad, surprise, neutral); it is empty once the retention period
+/// reduced the row to its mood point (<see cref="Valence"/>, <see cref="Arousal"/>, <see cref="MoodConfidence"/>).
+/// <see cref="EventId"/> is 0 until stored.
 /// <see cref="Outcome"/> is stored as its lowercase name (see <see cref="TrackOutcomeText"/>).
 /// </summary>
 public sealed record ListeningEvent(

@@ -7,6 +7,8 @@ namespace MoodGrains.Storage.Listening;
 /// <summary>
 /// Appends plays with binary COPY (one round trip per batch, however many rows) and streams them back in
 /// event_id order, in keyset-paged batches so a retrain never holds a long transaction or the whole table in one result.
+/// A play in a room is stored once however often it is appended (the key is room, track, start and listener), and
+/// after the retention period its emotion probabilities are reduced to the mood point.
 /// </summary>
 public sealed class ListeningEventRepository(NpgsqlDataSource dataSource)
 {
@@ -23,44 +25,81 @@ public sealed class ListeningEventRepository(NpgsqlDataSource dataSource)
             }
         }
 
+        // COPY cannot skip rows that are already there, so the batch lands in a scratch table and moves on from there.
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var writer = await connection.BeginBinaryImportAsync($"COPY listening_events ({Columns}) FROM STDIN (FORMAT BINARY)", cancellationToken);
-        foreach (var e in events)
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await ExecuteAsync(connection, transaction,
+            $"CREATE TEMP TABLE incoming_listening_events ON COMMIT DROP AS SELECT {Columns} FROM listening_events WITH NO DATA; " +
+            "ALTER TABLE incoming_listening_events ADD COLUMN n bigint GENERATED ALWAYS AS IDENTITY", cancellationToken);
+        await using (var writer = await connection.BeginBinaryImportAsync($"COPY incoming_listening_events ({Columns}) FROM STDIN (FORMAT BINARY)", cancellationToken))
         {
-            await writer.StartRowAsync(cancellationToken);
-            await writer.WriteAsync(e.UserId, NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(e.TrackId, NpgsqlDbType.Bigint, cancellationToken);
-            if (e.RoomCode is null)
+            foreach (var e in events)
             {
-                await writer.WriteNullAsync(cancellationToken);
-            }
-            else
-            {
-                await writer.WriteAsync(e.RoomCode, NpgsqlDbType.Text, cancellationToken);
+                await writer.StartRowAsync(cancellationToken);
+                await writer.WriteAsync(e.UserId, NpgsqlDbType.Text, cancellationToken);
+                await writer.WriteAsync(e.TrackId, NpgsqlDbType.Bigint, cancellationToken);
+                if (e.RoomCode is null)
+                {
+                    await writer.WriteNullAsync(cancellationToken);
+                }
+                else
+                {
+                    await writer.WriteAsync(e.RoomCode, NpgsqlDbType.Text, cancellationToken);
+                }
+
+                await writer.WriteAsync(e.StartedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
+                if (e.EndedAt is { } ended)
+                {
+                    await writer.WriteAsync(ended.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
+                }
+                else
+                {
+                    await writer.WriteNullAsync(cancellationToken);
+                }
+
+                await writer.WriteAsync(TrackOutcomeText.ToText(e.Outcome), NpgsqlDbType.Text, cancellationToken);
+                foreach (var p in e.EmotionProbabilities)
+                {
+                    await writer.WriteAsync(p, NpgsqlDbType.Real, cancellationToken);
+                }
+
+                await writer.WriteAsync(e.Valence, NpgsqlDbType.Real, cancellationToken);
+                await writer.WriteAsync(e.Arousal, NpgsqlDbType.Real, cancellationToken);
+                await writer.WriteAsync(e.MoodConfidence, NpgsqlDbType.Real, cancellationToken);
             }
 
-            await writer.WriteAsync(e.StartedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
-            if (e.EndedAt is { } ended)
-            {
-                await writer.WriteAsync(ended.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
-            }
-            else
-            {
-                await writer.WriteNullAsync(cancellationToken);
-            }
-
-            await writer.WriteAsync(TrackOutcomeText.ToText(e.Outcome), NpgsqlDbType.Text, cancellationToken);
-            foreach (var p in e.EmotionProbabilities)
-            {
-                await writer.WriteAsync(p, NpgsqlDbType.Real, cancellationToken);
-            }
-
-            await writer.WriteAsync(e.Valence, NpgsqlDbType.Real, cancellationToken);
-            await writer.WriteAsync(e.Arousal, NpgsqlDbType.Real, cancellationToken);
-            await writer.WriteAsync(e.MoodConfidence, NpgsqlDbType.Real, cancellationToken);
+            await writer.CompleteAsync(cancellationToken);
         }
 
-        return await writer.CompleteAsync(cancellationToken);
+        var inserted = await ExecuteAsync(connection, transaction,
+            $"INSERT INTO listening_events ({Columns}) SELECT {Columns} FROM incoming_listening_events ORDER BY n ON CONFLICT DO NOTHING", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (ulong)inserted;
+    }
+
+    /// <summary>
+    /// Reduces plays that started before <paramref name="olderThan"/> to their mood point: the seven emotion
+    /// probabilities become null; valence, arousal and confidence stay for the recommender. Works in batches of
+    /// <paramref name="batchSize"/> rows so no single statement holds many row locks; returns how many rows it reduced.
+    /// </summary>
+    public async Task<long> ReduceToMoodPointAsync(DateTimeOffset olderThan, int batchSize = 10_000, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var total = 0L;
+        while (true)
+        {
+            await using var command = dataSource.CreateCommand(
+                "UPDATE listening_events SET p_angry = NULL, p_disgust = NULL, p_fear = NULL, p_happy = NULL, p_sad = NULL, p_surprise = NULL, p_neutral = NULL " +
+                "WHERE event_id IN (SELECT event_id FROM listening_events WHERE started_at < $1 AND p_neutral IS NOT NULL LIMIT $2)");
+            command.Parameters.Add(new NpgsqlParameter { Value = olderThan.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(new NpgsqlParameter { Value = batchSize, NpgsqlDbType = NpgsqlDbType.Integer });
+            var reduced = await command.ExecuteNonQueryAsync(cancellationToken);
+            total += reduced;
+            if (reduced < batchSize)
+            {
+                return total;
+            }
+        }
     }
 
     /// <summary>All events with <c>started_at &gt;= since</c> (or all), oldest id first, fetched <paramref name="batchSize"/> rows at a time.</summary>
@@ -79,8 +118,8 @@ public sealed class ListeningEventRepository(NpgsqlDataSource dataSource)
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                var probabilities = new float[7];
-                for (var i = 0; i < 7; i++)
+                var probabilities = reader.IsDBNull(7) ? [] : new float[7];
+                for (var i = 0; i < probabilities.Length; i++)
                 {
                     probabilities[i] = reader.GetFloat(7 + i);
                 }
@@ -129,6 +168,12 @@ public sealed class ListeningEventRepository(NpgsqlDataSource dataSource)
                 Nullable(reader, 8),
                 reader.GetBoolean(9));
         }
+    }
+
+    private static async Task<int> ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static float? Nullable(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetFloat(ordinal);

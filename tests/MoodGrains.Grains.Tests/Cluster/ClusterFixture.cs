@@ -3,6 +3,7 @@ using MoodGrains.Abstractions.Rooms;
 using MoodGrains.Abstractions.Users;
 using MoodGrains.Grains.Rooms;
 using MoodGrains.Grains.Users;
+using Orleans.Storage;
 using Orleans.TestingHost;
 
 namespace MoodGrains.Grains.Tests.Cluster;
@@ -21,6 +22,8 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public InMemoryPorts Ports { get; } = new();
 
+    public StorageFaults StorageFaults { get; } = new();
+
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     public IGrainFactory Grains => Cluster.Client;
@@ -31,8 +34,11 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.UseSystemTextJsonGrainStorageSerializer();
-            silo.AddMemoryGrainStorage("rooms");
-            silo.AddMemoryGrainStorage("users");
+            // Memory storage behind a wrapper whose writes a test can make fail.
+            silo.AddMemoryGrainStorage("rooms-memory");
+            silo.AddMemoryGrainStorage("users-memory");
+            silo.Services.AddKeyedSingleton<IGrainStorage>("rooms", (sp, _) => new FaultyGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>("rooms-memory"), StorageFaults));
+            silo.Services.AddKeyedSingleton<IGrainStorage>("users", (sp, _) => new FaultyGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>("users-memory"), StorageFaults));
             silo.UseInMemoryReminderService();
             silo.Services.AddSingleton<IRoomNotifier>(Ports);
             silo.Services.AddSingleton<IRoomRecommender>(Ports);

@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using MoodGrains.Music.Catalog;
 using MoodGrains.Music.Features;
 using MoodGrains.Music.Spotify;
+using MoodGrains.Music.Tests.Spotify;
 using MoodGrains.Storage.Catalog;
 
 namespace MoodGrains.Music.Tests.Catalog;
@@ -114,7 +116,7 @@ public sealed class ResolverAndFeatureTests(PostgresFixture postgres)
     {
         await using var db = await _postgres.CreateDatabaseAsync();
         var protection = new EphemeralDataProtectionProvider();
-        var store = new ProtectedSpotifyTokenStore(protection, new SpotifyTokenRepository(db.DataSource));
+        var store = new ProtectedSpotifyTokenStore(protection, new SpotifyTokenRepository(db.DataSource), NullLogger<ProtectedSpotifyTokenStore>.Instance);
         var tokens = new SpotifyTokens("secret-access", "secret-refresh", DateTimeOffset.UtcNow.AddHours(1), "user-read-private");
 
         await store.SaveAsync("u1", tokens, default);
@@ -126,10 +128,17 @@ public sealed class ResolverAndFeatureTests(PostgresFixture postgres)
             Assert.DoesNotContain("secret", ciphertext, StringComparison.Ordinal);
         }
 
-        // Another key ring cannot read the row; the unreadable login is dropped so the user is asked to connect again.
-        var stranger = new ProtectedSpotifyTokenStore(new EphemeralDataProtectionProvider(), new SpotifyTokenRepository(db.DataSource));
+        // Another key ring cannot read the row: there it counts as not linked (so a relink is offered), but the row is
+        // kept, since a silo that does hold the keys still reads it.
+        var logs = new CapturingLoggerProvider();
+        using var loggers = LoggerFactory.Create(b => b.AddProvider(logs));
+        var stranger = new ProtectedSpotifyTokenStore(new EphemeralDataProtectionProvider(), new SpotifyTokenRepository(db.DataSource), loggers.CreateLogger<ProtectedSpotifyTokenStore>());
         Assert.Null(await stranger.GetAsync("u1", default));
-        Assert.Equal(0, await db.ScalarAsync("SELECT count(*) FROM spotify_tokens"));
+        Assert.Equal(1, await db.ScalarAsync("SELECT count(*) FROM spotify_tokens"));
+        Assert.Equal(tokens, await store.GetAsync("u1", default));
+        var warning = Assert.Single(logs.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal));
+        Assert.Contains("u1", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", warning, StringComparison.Ordinal);
     }
 
     private static async Task AddPlaysAsync(CatalogDatabase db, long trackId, string outcome, double valence, double arousal, int count)

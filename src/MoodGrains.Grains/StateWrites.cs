@@ -1,0 +1,52 @@
+using MoodGrains.Abstractions.Rooms;
+
+namespace MoodGrains.Grains;
+
+/// <summary>
+/// Grains change their state in memory and then write it. When the write fails the change must not take effect
+/// anyway (it would be seen by the next call and written by the next successful write), so the saved state is read
+/// back; if even that fails the activation is dropped and the next call starts from storage.
+/// </summary>
+public static class StateWrites
+{
+    public static async Task WriteOrRevertAsync<T>(this IPersistentState<T> state, Action deactivate)
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (Exception e)
+        {
+            try
+            {
+                await state.ReadStateAsync();
+            }
+            catch (Exception)
+            {
+                deactivate();
+            }
+
+            throw new StateNotSavedException("The change could not be saved and did not take effect; try again.", e);
+        }
+    }
+}
+
+/// <summary>The ids of the latest commands a grain applied, newest last, at most <see cref="Operations.Remembered"/>.</summary>
+public static class OperationLog
+{
+    public static bool Contains(List<string> recent, string? operation) => operation is not null && recent.Contains(operation);
+
+    public static void Remember(List<string> recent, string operation)
+    {
+        if (recent.Contains(operation))
+        {
+            return;
+        }
+
+        recent.Add(operation);
+        if (recent.Count > Operations.Remembered)
+        {
+            recent.RemoveRange(0, recent.Count - Operations.Remembered);
+        }
+    }
+}
