@@ -3,6 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using MoodGrains.Server.Backplane;
 using MoodGrains.Server.Options;
+using MoodGrains.Server.Persistence;
 using MoodGrains.Server.Recommendations;
 using Npgsql;
 
@@ -50,7 +51,7 @@ public static class HealthApi
                 : HealthCheckResult.Degraded("Redis is unreachable: pushes reach this silo's connections only until it answers."));
     }
 
-    private sealed class PostgresHealthCheck(IOptions<PostgresOptions> options) : IHealthCheck
+    private sealed class PostgresHealthCheck(IOptions<PostgresOptions> options, PostgresPools pools) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
@@ -64,6 +65,8 @@ public static class HealthApi
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
             {
+                // A restart leaves dead connections in the pools; the next check (and call) should open fresh ones.
+                pools.Clear();
                 return HealthCheckResult.Unhealthy("PostgreSQL is unreachable: " + e.Message);
             }
         }

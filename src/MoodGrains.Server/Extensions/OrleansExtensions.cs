@@ -7,9 +7,11 @@ using MoodGrains.Playback;
 using MoodGrains.Server.Hubs;
 using MoodGrains.Server.Operations;
 using MoodGrains.Server.Options;
+using MoodGrains.Server.Persistence;
 using MoodGrains.Server.Rooms;
 using MoodGrains.Storage.Rooms;
 using Orleans.Configuration;
+using Orleans.Storage;
 
 namespace MoodGrains.Server.Extensions;
 
@@ -23,7 +25,10 @@ internal static class OrleansExtensions
     /// </summary>
     public static WebApplicationBuilder AddMoodGrainsSilo(this WebApplicationBuilder builder)
     {
-        builder.Services.AddMoodGrainsOptions<PostgresOptions>(PostgresOptions.Section);
+        builder.Services.AddMoodGrainsOptions<PostgresOptions>(PostgresOptions.Section)
+            .PostConfigure(o => o.ConnectionString = PostgresPools.WithPoolLimits(o.ConnectionString));
+        builder.Services.AddSingleton<PostgresPools>();
+        builder.Services.AddHostedService<PostgresRestartWatch>();
         builder.Services.AddMoodGrainsOptions<ClusterSiloOptions>(ClusterSiloOptions.Section);
         builder.Services.AddMoodGrainsOptions<MoodOptions>(MoodOptions.Section);
         // Read from configuration as it stands, not through the validated options: the host reads HostOptions while
@@ -82,6 +87,9 @@ internal static class OrleansExtensions
                     o.Invariant = Invariant;
                     o.ConnectionString = postgres.Value.ConnectionString;
                 }));
+                // Registered after the provider, so this wrapper is what grains and the silo lifecycle resolve.
+                orleans.Services.AddKeyedSingleton<IGrainStorage>(store, (sp, _) => new RetryingGrainStorage(
+                    AdoNetGrainStorageFactory.Create(sp, store), store, sp.GetRequiredService<PostgresPools>(), sp.GetRequiredService<ILogger<RetryingGrainStorage>>()));
             }
 
             orleans.UseAdoNetReminderService(b => b.Configure<IOptions<PostgresOptions>>((o, postgres) =>

@@ -42,6 +42,7 @@ internal static class WebExtensions
                 o.MaximumReceiveMessageSize = 1024 * 1024;
                 o.AddFilter<HubRateLimitFilter>();
                 o.AddFilter<RoomRefusalLogging>();
+                o.AddFilter<TransientFaultFilter>();
             })
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
@@ -50,6 +51,7 @@ internal static class WebExtensions
         builder.Services.AddSingleton<RedisLink>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RedisLink>());
         builder.Services.AddSingleton(typeof(HubLifetimeManager<>), typeof(BackplaneHubLifetimeManager<>));
+        builder.Services.AddHostedService<BackplaneListener<RoomHub>>();
         return builder;
     }
 
