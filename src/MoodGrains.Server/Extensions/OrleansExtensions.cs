@@ -25,8 +25,7 @@ internal static class OrleansExtensions
     /// </summary>
     public static WebApplicationBuilder AddMoodGrainsSilo(this WebApplicationBuilder builder)
     {
-        builder.Services.AddMoodGrainsOptions<PostgresOptions>(PostgresOptions.Section)
-            .PostConfigure(o => o.ConnectionString = PostgresPools.WithPoolLimits(o.ConnectionString));
+        builder.Services.AddMoodGrainsOptions<PostgresOptions>(PostgresOptions.Section);
         builder.Services.AddSingleton<PostgresPools>();
         builder.Services.AddHostedService<PostgresRestartWatch>();
         builder.Services.AddMoodGrainsOptions<ClusterSiloOptions>(ClusterSiloOptions.Section);
@@ -77,7 +76,7 @@ internal static class OrleansExtensions
             orleans.UseAdoNetClustering(b => b.Configure<IOptions<PostgresOptions>>((o, postgres) =>
             {
                 o.Invariant = Invariant;
-                o.ConnectionString = postgres.Value.ConnectionString;
+                o.ConnectionString = PostgresPools.WithPoolLimits(postgres.Value.ConnectionString);
             }));
             orleans.UseSystemTextJsonGrainStorageSerializer();
             foreach (var store in new[] { "rooms", "users" })
@@ -85,7 +84,7 @@ internal static class OrleansExtensions
                 orleans.AddAdoNetGrainStorage(store, b => b.Configure<IOptions<PostgresOptions>>((o, postgres) =>
                 {
                     o.Invariant = Invariant;
-                    o.ConnectionString = postgres.Value.ConnectionString;
+                    o.ConnectionString = PostgresPools.WithPoolLimits(postgres.Value.ConnectionString);
                 }));
                 // Registered after the provider, so this wrapper is what grains and the silo lifecycle resolve.
                 orleans.Services.AddKeyedSingleton<IGrainStorage>(store, (sp, _) => new RetryingGrainStorage(
@@ -95,7 +94,7 @@ internal static class OrleansExtensions
             orleans.UseAdoNetReminderService(b => b.Configure<IOptions<PostgresOptions>>((o, postgres) =>
             {
                 o.Invariant = Invariant;
-                o.ConnectionString = postgres.Value.ConnectionString;
+                o.ConnectionString = PostgresPools.WithPoolLimits(postgres.Value.ConnectionString);
             }));
 
             // Failure detection for a small cluster on one network. Orleans' defaults (three missed 5 s probes, two

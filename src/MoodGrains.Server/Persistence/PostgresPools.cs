@@ -22,7 +22,10 @@ public sealed class PostgresPools(NpgsqlDataSource dataSource)
         dataSource.Clear();
     }
 
-    /// <summary><paramref name="connectionString"/> with the silo's pool limit, unless it sets its own.</summary>
+    /// <summary>
+    /// <paramref name="connectionString"/> with the silo's pool limit, unless it sets its own. Applied where pools are
+    /// made (Orleans' providers, the data source, the health check), not to the configured value itself.
+    /// </summary>
     public static string WithPoolLimits(string connectionString)
     {
         if (string.IsNullOrWhiteSpace(connectionString))
