@@ -99,9 +99,11 @@ public sealed partial class DependencyOutageTests(ServersFixture servers)
         var stored = await ReadRoomAsync(a, host, room.Code);
         Assert.Single(stored.Queue, e => AddedBy(e, host, tracks[0]));
         Assert.Single(stored.Queue, e => AddedBy(e, host, tracks[1]));
-        // One warning when Redis went away and one line when it came back, per silo, with no password or connection string.
-        Assert.Single(Unreachable().Matches(a.Output));
-        Assert.Equal(2, Answers().Matches(a.Output).Count);
+        // One warning when Redis went away and an information line when it came back (the silo keeps only the tail of
+        // its output, so the line from start-up may be gone).
+        var output = a.Output;
+        var wentAway = Assert.Single(Unreachable().Matches(output));
+        Assert.Contains(Answers().Matches(output), m => m.Index > wentAway.Index);
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed partial class RedisLink(IOptions<RedisOptions> options, IOptions<C
     private static readonly TimeSpan WatchInterval = TimeSpan.FromMilliseconds(500);
     private readonly Lock _gate = new();
     private readonly List<(RedisChannel Channel, Func<RedisValue, Task> Handler)> _pending = [];
-    private ConnectionMultiplexer? _multiplexer;
+    private volatile ConnectionMultiplexer? _multiplexer;
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(options.Value.ConnectionString);
 
