@@ -7,6 +7,7 @@ using MoodGrains.Music.Catalog;
 using MoodGrains.Music.Features;
 using MoodGrains.Music.Spotify;
 using MoodGrains.Server.Options;
+using MoodGrains.Server.Persistence;
 using MoodGrains.Storage.Catalog;
 using Npgsql;
 
@@ -22,7 +23,7 @@ public static class MusicExtensions
     /// </summary>
     public static IServiceCollection AddMusic(this IServiceCollection services, IConfiguration configuration)
     {
-        services.TryAddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<PostgresOptions>>().Value.ConnectionString));
+        services.TryAddSingleton(sp => NpgsqlDataSource.Create(PostgresPools.WithPoolLimits(sp.GetRequiredService<IOptions<PostgresOptions>>().Value.ConnectionString)));
         services.TryAddSingleton<TrackRepository>();
         services.TryAddSingleton<TrackResolutionRepository>();
         services.TryAddSingleton<LearnedMoodRepository>();

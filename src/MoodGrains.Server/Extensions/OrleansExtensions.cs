@@ -7,9 +7,11 @@ using MoodGrains.Playback;
 using MoodGrains.Server.Hubs;
 using MoodGrains.Server.Operations;
 using MoodGrains.Server.Options;
+using MoodGrains.Server.Persistence;
 using MoodGrains.Server.Rooms;
 using MoodGrains.Storage.Rooms;
 using Orleans.Configuration;
+using Orleans.Storage;
 
 namespace MoodGrains.Server.Extensions;
 
@@ -24,6 +26,8 @@ internal static class OrleansExtensions
     public static WebApplicationBuilder AddMoodGrainsSilo(this WebApplicationBuilder builder)
     {
         builder.Services.AddMoodGrainsOptions<PostgresOptions>(PostgresOptions.Section);
+        builder.Services.AddSingleton<PostgresPools>();
+        builder.Services.AddHostedService<PostgresRestartWatch>();
         builder.Services.AddMoodGrainsOptions<ClusterSiloOptions>(ClusterSiloOptions.Section);
         builder.Services.AddMoodGrainsOptions<MoodOptions>(MoodOptions.Section);
         // Read from configuration as it stands, not through the validated options: the host reads HostOptions while
@@ -73,7 +77,7 @@ internal static class OrleansExtensions
             orleans.UseAdoNetClustering(b => b.Configure<IOptions<PostgresOptions>>((o, postgres) =>
             {
                 o.Invariant = Invariant;
-                o.ConnectionString = postgres.Value.ConnectionString;
+                o.ConnectionString = PostgresPools.WithPoolLimits(postgres.Value.ConnectionString);
             }));
             orleans.UseSystemTextJsonGrainStorageSerializer();
             foreach (var store in new[] { "rooms", "users" })
@@ -81,14 +85,17 @@ internal static class OrleansExtensions
                 orleans.AddAdoNetGrainStorage(store, b => b.Configure<IOptions<PostgresOptions>>((o, postgres) =>
                 {
                     o.Invariant = Invariant;
-                    o.ConnectionString = postgres.Value.ConnectionString;
+                    o.ConnectionString = PostgresPools.WithPoolLimits(postgres.Value.ConnectionString);
                 }));
+                // Registered after the provider, so this wrapper is what grains and the silo lifecycle resolve.
+                orleans.Services.AddKeyedSingleton<IGrainStorage>(store, (sp, _) => new RetryingGrainStorage(
+                    AdoNetGrainStorageFactory.Create(sp, store), store, sp.GetRequiredService<PostgresPools>(), sp.GetRequiredService<ILogger<RetryingGrainStorage>>()));
             }
 
             orleans.UseAdoNetReminderService(b => b.Configure<IOptions<PostgresOptions>>((o, postgres) =>
             {
                 o.Invariant = Invariant;
-                o.ConnectionString = postgres.Value.ConnectionString;
+                o.ConnectionString = PostgresPools.WithPoolLimits(postgres.Value.ConnectionString);
             }));
 
             // Failure detection for a small cluster on one network. Orleans' defaults (three missed 5 s probes, two

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using MoodGrains.Server.Apis;
+using MoodGrains.Server.Backplane;
 using MoodGrains.Server.Hubs;
 using MoodGrains.Server.Identity;
 using MoodGrains.Server.Limits;
@@ -36,28 +37,21 @@ internal static class WebExtensions
         builder.Logging.AddFilter(RoomRefusalLogging.DispatcherCategory, LogLevel.None);
 
         // Frames arrive as base64 in JSON: 1 MiB leaves room for the 512 KB frame limit the analyzer enforces.
-        var signalR = builder.Services.AddSignalR(o =>
+        builder.Services.AddSignalR(o =>
             {
                 o.MaximumReceiveMessageSize = 1024 * 1024;
                 o.AddFilter<HubRateLimitFilter>();
                 o.AddFilter<RoomRefusalLogging>();
+                o.AddFilter<TransientFaultFilter>();
             })
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
-        // Whether there is a backplane at all decides what is registered, so this one value is read while registering;
-        // the backplane's settings themselves come from the options.
-        if (!string.IsNullOrWhiteSpace(builder.Configuration.GetSection(RedisOptions.Section).Get<RedisOptions>()?.ConnectionString))
-        {
-            signalR.AddStackExchangeRedis();
-            builder.Services.AddOptions<Microsoft.AspNetCore.SignalR.StackExchangeRedis.RedisOptions>()
-                .Configure<IOptions<RedisOptions>, IOptions<ClusterSiloOptions>>((o, redis, silo) =>
-                {
-                    o.Configuration = StackExchange.Redis.ConfigurationOptions.Parse(redis.Value.ConnectionString!);
-                    // One channel prefix per cluster, so two MoodGrains clusters can share a Redis without hearing each other.
-                    o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("moodgrains:" + silo.Value.ClusterId);
-                });
-        }
-
+        // Pushes reach this silo's connections directly and the other silos over Redis when it is configured and
+        // answering; the silo starts and serves without it (see BackplaneHubLifetimeManager).
+        builder.Services.AddSingleton<RedisLink>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RedisLink>());
+        builder.Services.AddSingleton(typeof(HubLifetimeManager<>), typeof(BackplaneHubLifetimeManager<>));
+        builder.Services.AddHostedService<BackplaneListener<RoomHub>>();
         return builder;
     }
 

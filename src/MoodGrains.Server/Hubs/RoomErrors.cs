@@ -12,6 +12,14 @@ public static class RoomErrors
     /// </summary>
     public const string TooFast = "TooFast";
 
+    /// <summary>
+    /// The database was briefly unreachable (a restart): nothing was done that the caller cannot simply do again
+    /// (503 over HTTP).
+    /// </summary>
+    public const string TryAgain = "TryAgain";
+
+    public const string TryAgainMessage = "The database is restarting; try again in a moment.";
+
     /// <summary>The error code leads the message so hub clients can branch on it without parsing prose.</summary>
     public static HubException ToHubException(RoomError error, string message) => ToHubException(error.ToString(), message);
 
@@ -53,6 +61,10 @@ public static class RoomErrors
         catch (RoomException e)
         {
             return ToProblem(e);
+        }
+        catch (Exception e) when (Persistence.TransientPostgres.Is(e))
+        {
+            return Results.Problem(title: TryAgain, detail: TryAgainMessage, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
     }
 }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Options;
-using MoodGrains.Server.Options;
+using MoodGrains.Server.Backplane;
 using StackExchange.Redis;
 
 namespace MoodGrains.Server.Hubs;
@@ -11,19 +10,17 @@ namespace MoodGrains.Server.Hubs;
 /// <para>
 /// SignalR tracks group membership per connection on the silo holding it, and only that silo knows which
 /// connections belong to whom. So each silo keeps its own user-to-connections map, and a revocation is carried to
-/// every silo over Redis (the backplane's server, on its own channel); without Redis there is one silo and the local
-/// map is all there is.
+/// every silo over Redis (the backplane's link, on its own channel); without Redis, or while it is unreachable, the
+/// local map is all there is.
 /// </para>
 /// </summary>
 public sealed partial class RoomSubscriptions(
     RoomBroadcaster broadcaster,
-    IOptions<RedisOptions> redis,
-    IOptions<ClusterSiloOptions> silo,
-    ILogger<RoomSubscriptions> logger) : IHostedService, IAsyncDisposable
+    RedisLink redis,
+    ILogger<RoomSubscriptions> logger) : IHostedService
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _connectionsByUser = new(StringComparer.Ordinal);
-    private ConnectionMultiplexer? _redis;
-    private RedisChannel _channel;
+    private readonly RedisChannel _channel = redis.Channel("revoke");
 
     public void Connected(string userId, string connectionId) =>
         _connectionsByUser.GetOrAdd(userId, _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal))[connectionId] = 0;
@@ -40,53 +37,36 @@ public sealed partial class RoomSubscriptions(
         }
     }
 
-    /// <summary>Unsubscribes every connection of <paramref name="userId"/> from the room, on this silo and the others.</summary>
+    /// <summary>
+    /// Unsubscribes every connection of <paramref name="userId"/> from the room, on this silo and, without waiting for
+    /// Redis, the others.
+    /// </summary>
     public async Task RevokeAsync(string roomCode, string userId)
     {
         await RevokeLocallyAsync(roomCode, userId);
-        if (_redis is not null)
+        if (redis.IsConfigured && !redis.Publish(_channel, roomCode + "\n" + userId))
         {
-            try
-            {
-                await _redis.GetSubscriber().PublishAsync(_channel, roomCode + "\n" + userId);
-            }
-            catch (Exception e)
-            {
-                // The member is out of the room either way; only pushes to a connection on another silo may continue.
-                LogPublishFailed(e, roomCode);
-            }
+            // The member is out of the room either way; only pushes to a connection on another silo may continue.
+            LogPublishFailed(roomCode);
         }
     }
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Listens for other silos' revocations once Redis answers; the silo starts whether or not it does.</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        var connectionString = redis.Value.ConnectionString;
-        if (string.IsNullOrWhiteSpace(connectionString))
+        if (redis.IsConfigured)
         {
-            return;
+            redis.Subscribe(_channel, message =>
+            {
+                var parts = message.ToString().Split('\n');
+                return parts.Length == 2 ? RevokeLocallyAsync(parts[0], parts[1]) : Task.CompletedTask;
+            });
         }
 
-        _channel = RedisChannel.Literal($"moodgrains:{silo.Value.ClusterId}:revoke");
-        _redis = await ConnectionMultiplexer.ConnectAsync(connectionString);
-        await _redis.GetSubscriber().SubscribeAsync(_channel, (channel, message) =>
-        {
-            var parts = message.ToString().Split('\n');
-            if (parts.Length == 2)
-            {
-                _ = RevokeLocallyAsync(parts[0], parts[1]);
-            }
-        });
+        return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_redis is not null)
-        {
-            await _redis.DisposeAsync();
-        }
-    }
 
     private async Task RevokeLocallyAsync(string roomCode, string userId)
     {
@@ -108,8 +88,8 @@ public sealed partial class RoomSubscriptions(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell other silos that a member left room {RoomCode}")]
-    private partial void LogPublishFailed(Exception exception, string roomCode);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell other silos that a member left room {RoomCode}: Redis is unreachable")]
+    private partial void LogPublishFailed(string roomCode);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not unsubscribe a connection from room {RoomCode}")]
     private partial void LogRevokeFailed(Exception exception, string roomCode);
