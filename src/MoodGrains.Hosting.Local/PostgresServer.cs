@@ -11,12 +11,14 @@ public sealed class PostgresServer : IAsyncDisposable
 {
     private readonly string? _dataDirectory;
     private readonly string? _binDirectory;
+    private readonly int _port;
 
-    private PostgresServer(string adminConnectionString, string? dataDirectory, string? binDirectory)
+    private PostgresServer(string adminConnectionString, string? dataDirectory, string? binDirectory, int port)
     {
         AdminConnectionString = adminConnectionString;
         _dataDirectory = dataDirectory;
         _binDirectory = binDirectory;
+        _port = port;
     }
 
     /// <summary>Connection string to the <c>postgres</c> maintenance database.</summary>
@@ -27,7 +29,7 @@ public sealed class PostgresServer : IAsyncDisposable
         var existing = Environment.GetEnvironmentVariable("MOODGRAINS_TEST_POSTGRES");
         if (!string.IsNullOrWhiteSpace(existing))
         {
-            return new PostgresServer(existing, null, null);
+            return new PostgresServer(existing, null, null, 0);
         }
 
         var bin = FindBinDirectory();
@@ -42,12 +44,28 @@ public sealed class PostgresServer : IAsyncDisposable
 
         await RunPostgresToolAsync(runAs, Path.Combine(bin, "initdb"),
             $"-D {dir}/data -U postgres -A trust -E UTF8 --no-locale --no-sync");
-        // fsync off: test data is thrown away with the directory.
-        await RunPostgresToolAsync(runAs, Path.Combine(bin, "pg_ctl"),
-            $"-D {dir}/data -l {dir}/server.log -w -t 60 -o \"-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300\" start");
+        await StartClusterAsync(bin, dir, port);
 
         var connectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true";
-        return new PostgresServer(connectionString, dir, bin);
+        return new PostgresServer(connectionString, dir, bin, port);
+    }
+
+    /// <summary>
+    /// Shuts the server down as an operator's restart does (<c>pg_ctl stop -m fast</c>: open sessions are ended, data is
+    /// kept), so tests can watch clients survive PostgreSQL going away. <see cref="StartAgainAsync"/> brings it back on
+    /// the same port with the same data.
+    /// </summary>
+    public Task StopAsync() =>
+        RunPostgresToolAsync(RunAsPostgres(), Path.Combine(OwnBinDirectory, "pg_ctl"), $"-D {_dataDirectory}/data -m fast -w -t 60 stop");
+
+    /// <summary>Starts the server again after <see cref="StopAsync"/>, on the same port with the same data.</summary>
+    public Task StartAgainAsync() => StartClusterAsync(OwnBinDirectory, _dataDirectory!, _port);
+
+    /// <summary>A restart: <see cref="StopAsync"/> then <see cref="StartAgainAsync"/>.</summary>
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        await StartAgainAsync();
     }
 
     /// <summary>Creates an empty database with a unique name and returns its connection string.</summary>
@@ -86,6 +104,16 @@ public sealed class PostgresServer : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Only a server this class started can be stopped and started; an external one belongs to someone else.</summary>
+    private string OwnBinDirectory => _dataDirectory is not null && _binDirectory is not null
+        ? _binDirectory
+        : throw new NotSupportedException("An external PostgreSQL (MOODGRAINS_TEST_POSTGRES) cannot be stopped or started by a test.");
+
+    // fsync off: test data is thrown away with the directory.
+    private static Task StartClusterAsync(string bin, string dir, int port) =>
+        RunPostgresToolAsync(RunAsPostgres(), Path.Combine(bin, "pg_ctl"),
+            $"-D {dir}/data -l {dir}/server.log -w -t 60 -o \"-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300\" start");
 
     private static bool RunAsPostgres() => Environment.UserName == "root";
 
