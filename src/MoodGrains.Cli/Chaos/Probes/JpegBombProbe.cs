@@ -6,7 +6,7 @@ using MoodGrains.Cli.Load;
 namespace MoodGrains.Cli.Chaos.Probes;
 
 /// <summary>
-/// Three guests send a progressive-JPEG decode bomb (4096x4096, 6,000 scans, about 270 KB: under the size and pixel
+/// Three guests send a progressive-JPEG decode bomb (1024x1024, 5,000 scans, about 60 KB: under the size and pixel
 /// limits) from two connections each, back to back, while an honest member on the same silo sends webcam frames.
 /// </summary>
 internal sealed class JpegBombProbe : ChaosProbe

@@ -3,12 +3,12 @@ using System.Collections.Concurrent;
 namespace MoodGrains.Cli.Chaos.Probes;
 
 /// <summary>
-/// Twelve guests join one room and each adds tracks as fast as the server lets them, together far more than a queue
+/// Ten guests join one room and each adds tracks as fast as the server lets them, together far more than a queue
 /// should hold; a listener counts the bytes each change pushes to every member.
 /// </summary>
 internal sealed class QueueFloodProbe : ChaosProbe
 {
-    private const int Flooders = 12;
+    private const int Flooders = 10;
     private const int AddsEach = 22;
     private const int MaxQueue = 200;
     private const int MaxSnapshotKb = 256;

@@ -9,7 +9,7 @@ namespace MoodGrains.Cli.Chaos.Probes;
 internal sealed class RedisDownMidSessionProbe : ChaosProbe
 {
     private const double MaxCallMs = 2000;
-    private static readonly TimeSpan GiveUp = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan GiveUp = TimeSpan.FromSeconds(5);
 
     public override string Name => "Redis down mid-session";
 

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.SignalR;
+
 namespace MoodGrains.Cli.Chaos.Probes;
 
 /// <summary>
@@ -17,14 +19,14 @@ internal sealed class SiloKillMidSkipProbe : ChaosProbe
         var (host, code) = await cluster.RoomOnAsync(cluster.A, via: cluster.B, cancellationToken);
         await using var _ = host;
         await using var member = await cluster.MemberAsync(cluster.B, cancellationToken);
-        await member.JoinAsync(code, "Member", cancellationToken);
+        await SetUpAsync(() => member.JoinAsync(code, "Member", cancellationToken));
         foreach (var track in cluster.TrackIds.Skip(50).Take(3))
         {
-            await host.RoomAsync("AddTrack", cancellationToken, code, track);
+            await SetUpAsync(() => host.RoomAsync("AddTrack", cancellationToken, code, track));
             cluster.Ledger.TrackAdded(code, track, host.UserId, accepted: true);
         }
 
-        var started = await host.RoomAsync("Play", cancellationToken, code);
+        var started = await SetUpAsync(() => host.RoomAsync("Play", cancellationToken, code));
         var order = new List<string> { started.NowPlaying!.EntryId };
         order.AddRange(started.Queue.Select(e => e.EntryId));
 
@@ -45,6 +47,22 @@ internal sealed class SiloKillMidSkipProbe : ChaosProbe
             (advanced < 0 ? "the playing track is not one of the queue's" : $"{advanced} skip(s) happened") +
             $", {logged} skipped play(s) logged",
             held);
+    }
+
+    /// <summary>A set-up call, tried again after a fault an earlier probe may have left (not this probe's subject).</summary>
+    private static async Task<RoomView> SetUpAsync(Func<Task<RoomView>> call)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (HubException) when (attempt < 3)
+            {
+                await Task.Delay(500);
+            }
+        }
     }
 
     /// <summary>The room through the surviving silo, waiting out the seconds in which the cluster notices the dead one.</summary>
