@@ -9,7 +9,7 @@ namespace MoodGrains.Cli.Chaos.Probes;
 internal sealed class QueueFloodProbe : ChaosProbe
 {
     private const int Flooders = 10;
-    private const int AddsEach = 22;
+    private const int AddsEach = 15;
     private const int MaxQueue = 200;
     private const int MaxSnapshotKb = 256;
 
