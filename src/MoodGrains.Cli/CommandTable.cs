@@ -26,5 +26,6 @@ internal static class CommandTable
         new LibraryAnalyzeCommand(),
         new LibraryScanCommand(),
         new BenchAudioCommand(),
+        new ChaosCommand(),
     ];
 }

@@ -1,0 +1,114 @@
+using System.Text;
+using System.Text.Json;
+
+namespace MoodGrains.Cli.Chaos;
+
+/// <summary>
+/// The checks run on the database after the probes: what is stored must be what the probes did, no row lost and
+/// none twice. Reads the tables directly, as an operator would, not through the server.
+/// </summary>
+internal static class ChaosTables
+{
+    public const string ListeningEventsName = "tables: listening_events";
+    public const string RoomStateName = "tables: room state";
+
+    public const string ListeningEventsExpected = "no play logged twice; each room's skipped plays = the skips that happened";
+    public const string RoomStateExpected = "every accepted add stored once (queued, playing or logged as played); no failed add stored twice";
+
+    /// <summary>Distinct skipped plays of a room (one play writes a row per listening member).</summary>
+    public static async Task<int> SkippedPlaysAsync(ChaosCluster cluster, string code, CancellationToken cancellationToken) =>
+        (await cluster.QueryAsync(
+            "SELECT count(DISTINCT (track_id, started_at)) FROM listening_events WHERE room_code = $1 AND outcome = 'skipped'",
+            r => (int)r.GetInt64(0), cancellationToken, code))[0];
+
+    public static async Task<ProbeOutcome> CheckListeningEventsAsync(ChaosCluster cluster, CancellationToken cancellationToken)
+    {
+        var total = (await cluster.QueryAsync("SELECT count(*) FROM listening_events", r => r.GetInt64(0), cancellationToken))[0];
+        var duplicated = (await cluster.QueryAsync(
+            "SELECT count(*) FROM (SELECT 1 FROM listening_events GROUP BY user_id, track_id, room_code, started_at, outcome HAVING count(*) > 1) d",
+            r => r.GetInt64(0), cancellationToken))[0];
+        var mismatches = new List<string>();
+        foreach (var (room, skips) in cluster.Ledger.Skips.OrderBy(s => s.Key, StringComparer.Ordinal))
+        {
+            var logged = await SkippedPlaysAsync(cluster, room, cancellationToken);
+            if (logged != skips)
+            {
+                mismatches.Add($"room {room}: {skips} skip(s), {logged} logged");
+            }
+        }
+
+        return new ProbeOutcome(
+            $"{total} rows; {duplicated} plays logged more than once; skips checked in {cluster.Ledger.Skips.Count} rooms" +
+            (mismatches.Count > 0 ? ": " + string.Join(", ", mismatches) : ", all match"),
+            duplicated == 0 && mismatches.Count == 0);
+    }
+
+    public static async Task<ProbeOutcome> CheckRoomStateAsync(ChaosCluster cluster, CancellationToken cancellationToken)
+    {
+        var lost = 0;
+        var doubled = 0;
+        var examples = new List<string>();
+        var rooms = cluster.Ledger.Adds.GroupBy(a => a.Room, StringComparer.Ordinal).ToList();
+        foreach (var room in rooms)
+        {
+            var stored = await StoredEntriesAsync(cluster, room.Key, cancellationToken);
+            var plays = (await cluster.QueryAsync(
+                "SELECT track_id, count(DISTINCT started_at) FROM listening_events WHERE room_code = $1 GROUP BY track_id",
+                r => (Track: r.GetInt64(0), Plays: (int)r.GetInt64(1)), cancellationToken, room.Key)).ToDictionary(p => p.Track, p => p.Plays);
+            foreach (var add in room.GroupBy(a => (a.TrackId, a.UserId)))
+            {
+                var accepted = add.Count(a => a.Accepted);
+                var failed = add.Count(a => !a.Accepted);
+                var found = (stored?.Count(e => e.TrackId == add.Key.TrackId && e.AddedByUserId == add.Key.UserId) ?? 0) + plays.GetValueOrDefault(add.Key.TrackId);
+                if (found < accepted)
+                {
+                    lost++;
+                    Note(examples, $"room {room.Key} track {add.Key.TrackId}: added {accepted}x, stored {found}x");
+                }
+                else if (found > accepted + Math.Min(failed, 1))
+                {
+                    doubled++;
+                    Note(examples, $"room {room.Key} track {add.Key.TrackId}: added {accepted}x (+{failed} failed), stored {found}x");
+                }
+            }
+        }
+
+        var adds = cluster.Ledger.Adds.Count;
+        return new ProbeOutcome(
+            $"{adds} adds in {rooms.Count} rooms checked: {lost} lost, {doubled} stored too often" + (examples.Count > 0 ? $" ({string.Join("; ", examples)})" : string.Empty),
+            lost == 0 && doubled == 0);
+    }
+
+    /// <summary>
+    /// The room grain's stored state (queue and playing entry), read from Orleans' grain storage table: the JSON
+    /// payload of the state named "room" whose key is the code. Null when the room has no stored state.
+    /// </summary>
+    private static async Task<List<EntryView>?> StoredEntriesAsync(ChaosCluster cluster, string code, CancellationToken cancellationToken)
+    {
+        var payloads = await cluster.QueryAsync(
+            "SELECT payload FROM orleans_storage WHERE grain_type = 'room' AND grain_id_extension = $1 AND payload IS NOT NULL ORDER BY version DESC LIMIT 1",
+            r => (byte[])r.GetValue(0), cancellationToken, code);
+        if (payloads.Count == 0)
+        {
+            return null;
+        }
+
+        using var state = JsonDocument.Parse(Encoding.UTF8.GetString(payloads[0]));
+        var root = state.RootElement;
+        var entries = RoomView.Items(RoomView.Prop(root, "queue")).Select(RoomView.Entry).ToList();
+        if (RoomView.Prop(root, "nowPlaying") is { } playing && RoomView.Prop(playing, "entry") is { } entry)
+        {
+            entries.Add(RoomView.Entry(entry));
+        }
+
+        return entries;
+    }
+
+    private static void Note(List<string> examples, string example)
+    {
+        if (examples.Count < 3)
+        {
+            examples.Add(example);
+        }
+    }
+}
