@@ -7,12 +7,15 @@
 #   - detect + classify ms per 320x240 frame (bench vision, the live detector), the lowest of three runs,
 # and prints one Markdown table. Everything runs pinned to one core (MOODGRAINS_CORE, default 1) under nice 10, so a
 # training run on the other core keeps going. MODELS_DIR defaults to models/ (it must hold moodgrains-cnn.onnx);
-# OUT_DIR (default /tmp/moodgrains-vision-measure) keeps every JSON result.
+# OUT_DIR (default /tmp/moodgrains-vision-measure) keeps every JSON result. MOODGRAINS_BENCH_FRAMES (default 300)
+# and MOODGRAINS_STEPS (default "holdout publictest bench table") shorten or split a run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODELS="${1:-models}"
 OUT="${2:-/tmp/moodgrains-vision-measure}"
 CORE="${MOODGRAINS_CORE:-1}"
+FRAMES="${MOODGRAINS_BENCH_FRAMES:-300}"
+STEPS=" ${MOODGRAINS_STEPS:-holdout publictest bench table} "
 DATA="${MOODGRAINS_DATA:-../shared/data}"
 BIN=src/MoodGrains.Cli/bin/Release/net10.0/moodgrains
 [ -x "$BIN" ] || nice -n 10 dotnet build src/MoodGrains.Cli/MoodGrains.Cli.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
@@ -28,26 +31,26 @@ CANDIDATES=(
   xception xception-tencrop+head
 )
 
-for m in "${HELD_OUT[@]}"; do
+[[ "$STEPS" == *" holdout "* ]] && for m in "${HELD_OUT[@]}"; do
   echo "held-out: $m" >&2
   run eval fer --images "$DATA/fer2013-train" --holdout 0.1 --split-seed 20131 --model "$m" --models "$MODELS" --json > "$OUT/holdout-$m.json"
 done
-for m in "${CANDIDATES[@]}" live; do
+[[ "$STEPS" == *" publictest "* ]] && for m in "${CANDIDATES[@]}" live; do
   echo "publictest: $m" >&2
   run eval fer --images "$DATA/fer2013-publictest" --model "$m" --models "$MODELS" --json > "$OUT/publictest-$m.json"
 done
-for m in "${CANDIDATES[@]}" live; do
+[[ "$STEPS" == *" bench "* ]] && for m in "${CANDIDATES[@]}" live; do
   for r in 1 2 3; do
     echo "bench: $m run $r" >&2
     if [ "$m" = live ]; then
-      run bench vision --model live --frames 300 --models "$MODELS" --json > "$OUT/bench-$m-$r.json"
+      run bench vision --model live --frames "$FRAMES" --models "$MODELS" --json > "$OUT/bench-$m-$r.json"
     else
-      run bench vision --detector blazeface-front --model "$m" --frames 300 --models "$MODELS" --json > "$OUT/bench-$m-$r.json"
+      run bench vision --detector blazeface-front --model "$m" --frames "$FRAMES" --models "$MODELS" --json > "$OUT/bench-$m-$r.json"
     fi
   done
 done
 
-python3 - "$OUT" "${CANDIDATES[@]}" live <<'PY'
+[[ "$STEPS" == *" table "* ]] && python3 - "$OUT" "${CANDIDATES[@]}" live <<'PY'
 import json, os, sys
 out, names = sys.argv[1], sys.argv[2:]
 def load(path):
@@ -69,3 +72,4 @@ for name in names:
         f"{best['detect_plus_classify_ms']:.2f} ms" if best else "",
         f"{best['cpu_ms_per_frame']:.2f} ms" if best else ""))
 PY
+true
