@@ -31,16 +31,33 @@ public enum EmotionModelKind
     /// the fixed equal-weight geometric mean of <see cref="Classification.ProductOfExperts"/>.
     /// </summary>
     XceptionAndHead = 4,
+
+    /// <summary>Our own network (<see cref="VisionOptions.CnnFile"/>, 48x48 gray, trained here on fer2013-train) alone.</summary>
+    Cnn = 5,
+
+    /// <summary>Our CNN and mini-Xception, both with the configured test-time augmentation, by the fixed geometric mean.</summary>
+    CnnAndXception = 6,
+
+    /// <summary>Our CNN (with its test-time augmentation) and the face-api head (flip-averaged as configured), by the fixed geometric mean.</summary>
+    CnnAndHead = 7,
+
+    /// <summary>Our CNN, mini-Xception and the face-api head, by the fixed equal-weight geometric mean of all three.</summary>
+    CnnXceptionAndHead = 8,
 }
 
 public static class EmotionModelKindExtensions
 {
     public static bool UsesXception(this EmotionModelKind kind) =>
-        kind is EmotionModelKind.Xception or EmotionModelKind.Ensemble or EmotionModelKind.XceptionAndHead;
+        kind is EmotionModelKind.Xception or EmotionModelKind.Ensemble or EmotionModelKind.XceptionAndHead
+            or EmotionModelKind.CnnAndXception or EmotionModelKind.CnnXceptionAndHead;
 
-    public static bool UsesFaceApi(this EmotionModelKind kind) => kind != EmotionModelKind.Xception;
+    public static bool UsesFaceApi(this EmotionModelKind kind) => kind is EmotionModelKind.FaceApi or EmotionModelKind.Ensemble || kind.UsesHead();
 
-    public static bool UsesHead(this EmotionModelKind kind) => kind is EmotionModelKind.FaceApiHead or EmotionModelKind.XceptionAndHead;
+    public static bool UsesHead(this EmotionModelKind kind) =>
+        kind is EmotionModelKind.FaceApiHead or EmotionModelKind.XceptionAndHead or EmotionModelKind.CnnAndHead or EmotionModelKind.CnnXceptionAndHead;
+
+    public static bool UsesCnn(this EmotionModelKind kind) =>
+        kind is EmotionModelKind.Cnn or EmotionModelKind.CnnAndXception or EmotionModelKind.CnnAndHead or EmotionModelKind.CnnXceptionAndHead;
 }
 
 /// <summary>
@@ -84,12 +101,16 @@ public sealed class VisionOptions
     public bool FlipAveraging { get; set; } = true;
 
     /// <summary>
-    /// mini-Xception only (alone or with the head): also average over five sub-crops (four corners and centre, 11/12 of the side), the
-    /// "ten-crop" test-time augmentation with <see cref="FlipAveraging"/>. Five times the classifier cost.
+    /// mini-Xception and our CNN (alone or combined), never the head: also average over five sub-crops (four corners
+    /// and centre, 11/12 of the side), the "ten-crop" test-time augmentation with <see cref="FlipAveraging"/>. Five
+    /// times the classifier cost.
     /// </summary>
     public bool MultiCrop { get; set; } = true;
 
     public string XceptionFile { get; set; } = "emotion-xception.onnx";
+
+    /// <summary>Our own network, exported by <c>moodgrains export emotion</c> (input <c>[N,1,48,48]</c>, output <c>probabilities [N,7]</c>).</summary>
+    public string CnnFile { get; set; } = "moodgrains-cnn.onnx";
 
     public string FaceApiFile { get; set; } = "face-expression.onnx";
 
@@ -178,6 +199,11 @@ public sealed class VisionOptions
         if (EmotionModel.UsesXception())
         {
             CheckFile(nameof(XceptionFile), ResolvePath(XceptionFile));
+        }
+
+        if (EmotionModel.UsesCnn())
+        {
+            CheckFile(nameof(CnnFile), ResolvePath(CnnFile));
         }
 
         if (EmotionModel.UsesFaceApi())

@@ -11,10 +11,9 @@ namespace MoodGrains.Cli.Commands;
 /// </summary>
 internal sealed class BenchVisionCommand : ICliCommand
 {
-    private const string UsageText =
+    private static readonly string UsageText =
         "moodgrains bench vision [--frames N] [--photo FILE] [--detector blazeface|blazeface-front|haar] " +
-        "[--model default|xception|xception-flip|xception-tencrop|faceapi|faceapi-flip|ensemble|head-flip|xception-tencrop+head|xception-flip+head] " +
-        "[--models DIR] [--json]";
+        $"[--model {VisionModelNames.Choices}] [--settings APPSETTINGS.json] [--models DIR] [--json]";
 
     public IReadOnlyList<string> Path { get; } = ["bench", "vision"];
 
@@ -22,7 +21,7 @@ internal sealed class BenchVisionCommand : ICliCommand
 
     public Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var parsed = CliArgs.Parse(args, UsageText, ["--frames", "--photo", "--detector", "--model", "--models"], ["--json"]);
+        var parsed = CliArgs.Parse(args, UsageText, ["--frames", "--photo", "--detector", "--model", "--models", "--settings"], ["--json"]);
         var frames = parsed.Int("--frames", 300, min: 1);
         var modelDir = ModelFolder.Find(parsed.Value("--models")) ?? throw parsed.Fail("the models folder was not found; pass --models DIR");
         var photo = parsed.Value("--photo") ?? FindSharedPhoto("happy.jpg");
@@ -31,50 +30,40 @@ internal sealed class BenchVisionCommand : ICliCommand
             throw parsed.Fail("no photo: pass --photo FILE (a photo with one face), or keep ../shared/data/expression-photos beside the repository");
         }
 
+        var model = parsed.Value("--model") ?? VisionModelNames.Default;
         var options = new VisionOptions { ModelDirectory = modelDir };
-        switch (parsed.Value("--detector") ?? "blazeface")
+        if (model == VisionModelNames.Live)
         {
-            case "blazeface":
-                break;
-            case "blazeface-front":
-                options.BlazeFaceFile = "blazeface-front.onnx";
-                break;
-            case "haar":
-                options.Detector = FaceDetectorKind.Haar;
-                break;
-            default:
-                throw parsed.Fail("unknown detector");
-        }
+            // The server's detector, thresholds and model together: a --detector would no longer be what it runs.
+            if (parsed.Has("--detector"))
+            {
+                throw parsed.Fail("--model live takes the detector from the server's settings; drop --detector");
+            }
 
-        var model = parsed.Value("--model") ?? "default";
-        switch (model)
+            var settings = parsed.Value("--settings") ?? LiveVisionSettings.Find()
+                ?? throw parsed.Fail($"the server's settings were not found; pass --settings {LiveVisionSettings.RelativePath}");
+            options = LiveVisionSettings.Load(settings, modelDir);
+        }
+        else
         {
-            case "default":
-                break;
-            case "xception" or "xception-flip" or "xception-tencrop":
-                options.EmotionModel = EmotionModelKind.Xception;
-                options.FlipAveraging = model != "xception";
-                options.MultiCrop = model == "xception-tencrop";
-                break;
-            case "faceapi" or "faceapi-flip":
-                options.EmotionModel = EmotionModelKind.FaceApi;
-                options.MultiCrop = false;
-                options.FlipAveraging = model.EndsWith("-flip", StringComparison.Ordinal);
-                break;
-            case "ensemble":
-                options.EmotionModel = EmotionModelKind.Ensemble;
-                break;
-            case "head-flip":
-                options.EmotionModel = EmotionModelKind.FaceApiHead;
-                options.FlipAveraging = true;
-                break;
-            case "xception-tencrop+head" or "xception-flip+head":
-                options.EmotionModel = EmotionModelKind.XceptionAndHead;
-                options.FlipAveraging = true;
-                options.MultiCrop = model == "xception-tencrop+head";
-                break;
-            default:
+            switch (parsed.Value("--detector") ?? "blazeface")
+            {
+                case "blazeface":
+                    break;
+                case "blazeface-front":
+                    options.BlazeFaceFile = "blazeface-front.onnx";
+                    break;
+                case "haar":
+                    options.Detector = FaceDetectorKind.Haar;
+                    break;
+                default:
+                    throw parsed.Fail("unknown detector");
+            }
+
+            if (!VisionModelNames.TryApply(model, options))
+            {
                 throw parsed.Fail("unknown model");
+            }
         }
 
         var errors = options.Validate();
@@ -138,7 +127,7 @@ internal sealed class BenchVisionCommand : ICliCommand
         var summary = new Dictionary<string, object>
         {
             ["detector"] = options.Detector == FaceDetectorKind.Haar ? "haar" : options.BlazeFaceFile,
-            ["emotion_model"] = model == "default" ? $"default ({options.EmotionModel}{(options.EmotionModel != EmotionModelKind.Ensemble && options.FlipAveraging ? "+flip" : "")}{(options.EmotionModel is EmotionModelKind.Xception or EmotionModelKind.XceptionAndHead && options.MultiCrop ? "+5crops" : "")})" : model,
+            ["emotion_model"] = model is VisionModelNames.Default or VisionModelNames.Live ? $"{model} ({VisionModelNames.Describe(options)})" : model,
             ["frames_per_measurement"] = frames,
             ["processor_count"] = Environment.ProcessorCount,
             ["results"] = results,

@@ -10,12 +10,12 @@ namespace MoodGrains.Cli.Commands;
 /// <summary>Accuracy of the emotion models on a folder-per-label set of face crops (FER-2013 layout).</summary>
 internal sealed class EvalFerCommand : ICliCommand
 {
-    private const string UsageText =
-        "moodgrains eval fer --images DIR [--model default|xception|xception-flip|xception-tencrop|faceapi|faceapi-flip|ensemble|head|head-flip|xception-tencrop+head] [--all] " +
-        "[--limit N] [--threads N] [--models DIR] [--json]";
+    private static readonly string UsageText =
+        $"moodgrains eval fer --images DIR [--model {VisionModelNames.Choices}] [--all] " +
+        "[--holdout F [--split-seed S]] [--settings APPSETTINGS.json] [--limit N] [--threads N] [--models DIR] [--json]";
 
-    private static readonly string[] ModelNames =
-        ["xception", "xception-flip", "xception-tencrop", "faceapi", "faceapi-flip", "ensemble", "head", "head-flip", "xception-tencrop+head"];
+    /// <summary>The trainer's held-out draw (TrainingSettings.SplitSeed), so --holdout 0.1 is the slice our CNN never trained on.</summary>
+    private const int TrainerSplitSeed = 20131;
 
     public IReadOnlyList<string> Path { get; } = ["eval", "fer"];
 
@@ -28,7 +28,7 @@ internal sealed class EvalFerCommand : ICliCommand
             throw new UsageException("fitting the ensemble is its own command now: moodgrains fit emotion-ensemble --images DIR --out FILE.json", UsageText);
         }
 
-        var parsed = CliArgs.Parse(args, UsageText, ["--images", "--model", "--limit", "--threads", "--models"], ["--json", "--all"]);
+        var parsed = CliArgs.Parse(args, UsageText, ["--images", "--model", "--limit", "--threads", "--models", "--holdout", "--split-seed", "--settings"], ["--json", "--all"]);
         var imagesDir = parsed.Value("--images") ?? throw parsed.Fail("--images is required");
         if (!Directory.Exists(imagesDir))
         {
@@ -37,14 +37,30 @@ internal sealed class EvalFerCommand : ICliCommand
 
         var limit = parsed.Int("--limit", int.MaxValue, min: 1);
         var threads = parsed.Int("--threads", 1, min: 1);
-        var modelName = parsed.Value("--model") ?? "default";
-        if (modelName != "default" && !ModelNames.Contains(modelName))
+        var modelName = parsed.Value("--model") ?? VisionModelNames.Default;
+        if (!VisionModelNames.Names.Contains(modelName))
         {
             throw parsed.Fail($"unknown model '{modelName}'");
         }
 
+        var holdout = parsed.Double("--holdout", 0);
+        if (holdout is < 0 or >= 1)
+        {
+            throw parsed.Fail("--holdout takes the held-out fraction, from 0 up to (not including) 1");
+        }
+
+        if (holdout > 0 && parsed.Has("--limit"))
+        {
+            throw parsed.Fail("--holdout draws the trainer's slice from the whole folder; it does not combine with --limit");
+        }
+
         var modelDir = ModelFolder.Find(parsed.Value("--models")) ?? throw parsed.Fail("the models folder was not found; pass --models DIR");
         var samples = FerSamples.Load(imagesDir, limit);
+        if (holdout > 0)
+        {
+            samples = HeldOutSlice.Select(samples, holdout, parsed.Int("--split-seed", TrainerSplitSeed));
+        }
+
         if (samples.Count == 0)
         {
             throw parsed.Fail($"no images in label folders ({string.Join(", ", Emotions.Names)}) under '{imagesDir}'");
@@ -56,26 +72,26 @@ internal sealed class EvalFerCommand : ICliCommand
             return Task.FromResult(EvaluateAll(options, samples, threads, parsed.Has("--json"), cancellationToken));
         }
 
-        return Task.FromResult(EvaluateOne(options, modelName, samples, threads, parsed.Has("--json"), cancellationToken));
+        string label;
+        if (modelName == VisionModelNames.Live)
+        {
+            var settings = parsed.Value("--settings") ?? LiveVisionSettings.Find()
+                ?? throw parsed.Fail($"the server's settings were not found; pass --settings {LiveVisionSettings.RelativePath}");
+            options = LiveVisionSettings.Load(settings, modelDir);
+            label = $"live ({VisionModelNames.Describe(options)}; detector {VisionModelNames.DescribeDetector(options)}; from {settings})";
+        }
+        else
+        {
+            VisionModelNames.TryApply(modelName, options);
+            label = modelName == VisionModelNames.Default ? $"default ({VisionModelNames.Describe(options)})" : modelName;
+        }
+
+        return Task.FromResult(EvaluateOne(options, label, samples, threads, parsed.Has("--json"), cancellationToken));
     }
 
     /// <summary>The shipped path: FrameAnalyzer.ClassifyFace, one image per call, as a live frame would be.</summary>
-    private static int EvaluateOne(VisionOptions options, string modelName, List<(string Path, int Label)> samples, int threads, bool json, CancellationToken cancellationToken)
+    private static int EvaluateOne(VisionOptions options, string label, List<(string Path, int Label)> samples, int threads, bool json, CancellationToken cancellationToken)
     {
-        if (modelName != "default")
-        {
-            options.EmotionModel = modelName switch
-            {
-                "xception" or "xception-flip" or "xception-tencrop" => EmotionModelKind.Xception,
-                "faceapi" or "faceapi-flip" => EmotionModelKind.FaceApi,
-                "head" or "head-flip" => EmotionModelKind.FaceApiHead,
-                "xception-tencrop+head" => EmotionModelKind.XceptionAndHead,
-                _ => EmotionModelKind.Ensemble,
-            };
-            options.FlipAveraging = modelName.EndsWith("-flip", StringComparison.Ordinal) || modelName.StartsWith("xception-tencrop", StringComparison.Ordinal);
-            options.MultiCrop = modelName.StartsWith("xception-tencrop", StringComparison.Ordinal);
-        }
-
         var errors = options.Validate();
         if (errors.Count > 0)
         {
@@ -83,7 +99,6 @@ internal sealed class EvalFerCommand : ICliCommand
             return 1;
         }
 
-        var label = modelName == "default" ? $"default ({Describe(options)})" : modelName;
         using var analyzer = new FrameAnalyzer(options);
         var predictions = new int[samples.Count];
         var classifyTicks = new double[samples.Count];
@@ -134,18 +149,6 @@ internal sealed class EvalFerCommand : ICliCommand
 
         return 0;
     }
-
-    private static string Describe(VisionOptions options) => options.EmotionModel switch
-    {
-        EmotionModelKind.Ensemble => "ensemble",
-        EmotionModelKind.Xception => DescribeXception(options),
-        EmotionModelKind.FaceApiHead => options.FlipAveraging ? "head-flip" : "head",
-        EmotionModelKind.XceptionAndHead => $"{DescribeXception(options)}+head{(options.FlipAveraging ? "-flip" : "")}",
-        _ => options.FlipAveraging ? "faceapi-flip" : "faceapi",
-    };
-
-    private static string DescribeXception(VisionOptions options) =>
-        options.MultiCrop ? (options.FlipAveraging ? "xception-tencrop" : "xception-fivecrop") : options.FlipAveraging ? "xception-flip" : "xception";
 
     private static int EvaluateAll(VisionOptions options, List<(string Path, int Label)> samples, int threads, bool json, CancellationToken cancellationToken)
     {

@@ -5,8 +5,8 @@ namespace MoodGrains.Vision.Classification;
 
 /// <summary>
 /// Turns face crops into <see cref="EmotionScores"/> with the configured <see cref="IEmotionModel"/>: mini-Xception,
-/// face-api's expression net, the stacked ensemble of both, the FER head over face-api's backbone features, or that
-/// head combined with mini-Xception. Thread-safe.
+/// face-api's expression net, the stacked ensemble of both, the FER head over face-api's backbone features, our own
+/// CNN, or a geometric-mean combination of them (see <see cref="EmotionModelKind"/>). Thread-safe.
 /// </summary>
 public sealed class EmotionClassifier(EmotionModelKind kind, IEmotionModel model) : IDisposable
 {

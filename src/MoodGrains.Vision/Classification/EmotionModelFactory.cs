@@ -17,11 +17,22 @@ public static class EmotionModelFactory
                 // The head with flips only: five crops of the 112x112 face-api input would cost five times the whole
                 // classifier for the head alone.
                 () => Head(options)),
+            EmotionModelKind.Cnn => new CnnEmotionModel(Cnn(options), flip, options.MultiCrop),
+            EmotionModelKind.CnnAndXception => Combine(
+                () => new CnnEmotionModel(Cnn(options), flip, options.MultiCrop),
+                () => new XceptionEmotionModel(Xception(options), flip, options.MultiCrop)),
+            EmotionModelKind.CnnAndHead => Combine(() => new CnnEmotionModel(Cnn(options), flip, options.MultiCrop), () => Head(options)),
+            EmotionModelKind.CnnXceptionAndHead => Combine(
+                () => new CnnEmotionModel(Cnn(options), flip, options.MultiCrop),
+                () => new XceptionEmotionModel(Xception(options), flip, options.MultiCrop),
+                () => Head(options)),
             _ => Ensemble(options),
         };
     }
 
     public static XceptionNet Xception(VisionOptions options) => new(options.ResolvePath(options.XceptionFile), options.IntraOpThreads);
+
+    public static CnnNet Cnn(VisionOptions options) => new(options.ResolvePath(options.CnnFile), options.IntraOpThreads);
 
     public static FaceApiNet FaceApi(VisionOptions options) => new(options.ResolvePath(options.FaceApiFile), options.IntraOpThreads);
 
@@ -74,16 +85,22 @@ public static class EmotionModelFactory
         }
     }
 
-    private static ProductOfExpertsModel Combine(Func<IEmotionModel> first, Func<IEmotionModel> second)
+    /// <summary>Builds each expert in turn; if one fails to load, those already built are disposed.</summary>
+    private static ProductOfExpertsModel Combine(params Func<IEmotionModel>[] experts)
     {
-        var a = first();
+        var built = new List<IEmotionModel>(experts.Length);
         try
         {
-            return new ProductOfExpertsModel(a, second());
+            foreach (var expert in experts)
+            {
+                built.Add(expert());
+            }
+
+            return new ProductOfExpertsModel([.. built]);
         }
         catch
         {
-            a.Dispose();
+            built.ForEach(m => m.Dispose());
             throw;
         }
     }

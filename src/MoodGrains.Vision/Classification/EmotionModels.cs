@@ -10,6 +10,14 @@ public sealed class XceptionEmotionModel(XceptionNet net, bool flip, bool multiC
     public void Dispose() => net.Dispose();
 }
 
+/// <summary>Our own CNN alone, with flip averaging and five sub-crops as configured.</summary>
+public sealed class CnnEmotionModel(CnnNet net, bool flip, bool multiCrop) : IEmotionModel
+{
+    public float[][] Predict(IReadOnlyList<Mat> faces) => multiCrop ? net.PredictMultiCrop(faces, flip) : net.Predict(faces, flip);
+
+    public void Dispose() => net.Dispose();
+}
+
 /// <summary>face-api's expression net alone.</summary>
 public sealed class FaceApiEmotionModel(FaceApiNet net, bool flip) : IEmotionModel
 {
@@ -47,19 +55,38 @@ public sealed class StackedEnsembleEmotionModel(XceptionNet xception, FaceApiNet
     }
 }
 
-/// <summary>Two models combined face by face with <see cref="ProductOfExperts.Combine"/>.</summary>
-public sealed class ProductOfExpertsModel(IEmotionModel first, IEmotionModel second) : IEmotionModel
+/// <summary>Two or more models combined face by face with <see cref="ProductOfExperts.Combine(IReadOnlyList{float[]})"/>.</summary>
+public sealed class ProductOfExpertsModel : IEmotionModel
 {
+    private readonly IEmotionModel[] _experts;
+
+    public ProductOfExpertsModel(params IEmotionModel[] experts)
+    {
+        if (experts.Length < 2)
+        {
+            throw new ArgumentException("A product of experts needs at least two models.", nameof(experts));
+        }
+
+        _experts = experts;
+    }
+
     public float[][] Predict(IReadOnlyList<Mat> faces)
     {
-        var a = first.Predict(faces);
-        var b = second.Predict(faces);
-        return [.. a.Select((p, i) => ProductOfExperts.Combine(p, b[i]))];
+        var opinions = Array.ConvertAll(_experts, e => e.Predict(faces));
+        var result = new float[faces.Count][];
+        for (var i = 0; i < result.Length; i++)
+        {
+            result[i] = ProductOfExperts.Combine(Array.ConvertAll(opinions, o => o[i]));
+        }
+
+        return result;
     }
 
     public void Dispose()
     {
-        first.Dispose();
-        second.Dispose();
+        foreach (var expert in _experts)
+        {
+            expert.Dispose();
+        }
     }
 }

@@ -1,8 +1,8 @@
 namespace MoodGrains.Vision.Classification;
 
 /// <summary>
-/// How the shipped configuration combines mini-Xception with the face-api head: the equal-weight geometric mean of
-/// their probabilities, renormalised (a product of experts). The weights are fixed, not fitted: mini-Xception was
+/// How the shipped configurations combine networks (mini-Xception with the face-api head, and our CNN with either or
+/// both): the equal-weight geometric mean of their probabilities, renormalised (a product of experts). The weights are fixed, not fitted: mini-Xception was
 /// trained on FER-2013's training split and scores 84 % there, so any weight fitted on that split learns to trust it
 /// alone, and nothing may be fitted on the test splits. A product rewards agreement and lets one confident model veto
 /// a class the other merely finds plausible, which an arithmetic mean would keep.
@@ -12,32 +12,44 @@ public static class ProductOfExperts
     // A probability of exactly zero would veto its class outright; the floor keeps a veto strong but finite.
     private const double ProbabilityFloor = 1e-6;
 
-    public static float[] Combine(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    public static float[] Combine(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => Combine([a.ToArray(), b.ToArray()]);
+
+    /// <summary>
+    /// The geometric mean of any number of experts, each with weight 1/n, renormalised. Two experts give exactly the
+    /// two-expert rule (the sum of two logs halved).
+    /// </summary>
+    public static float[] Combine(IReadOnlyList<float[]> experts)
     {
-        if (a.Length != b.Length || a.IsEmpty)
+        if (experts.Count == 0 || experts[0].Length == 0 || experts.Any(e => e.Length != experts[0].Length))
         {
-            throw new ArgumentException("Both experts must score the same, non-empty set of classes.");
+            throw new ArgumentException("Every expert must score the same, non-empty set of classes.", nameof(experts));
         }
 
-        var logits = new double[a.Length];
+        var logits = new double[experts[0].Length];
         var max = double.NegativeInfinity;
-        for (var i = 0; i < a.Length; i++)
+        for (var i = 0; i < logits.Length; i++)
         {
-            logits[i] = 0.5 * (Math.Log(Math.Max(a[i], ProbabilityFloor)) + Math.Log(Math.Max(b[i], ProbabilityFloor)));
+            var sum = 0.0;
+            foreach (var expert in experts)
+            {
+                sum += Math.Log(Math.Max(expert[i], ProbabilityFloor));
+            }
+
+            logits[i] = sum / experts.Count;
             max = Math.Max(max, logits[i]);
         }
 
-        var sum = 0.0;
+        var total = 0.0;
         for (var i = 0; i < logits.Length; i++)
         {
             logits[i] = Math.Exp(logits[i] - max);
-            sum += logits[i];
+            total += logits[i];
         }
 
-        var result = new float[a.Length];
+        var result = new float[logits.Length];
         for (var i = 0; i < result.Length; i++)
         {
-            result[i] = (float)(logits[i] / sum);
+            result[i] = (float)(logits[i] / total);
         }
 
         return result;

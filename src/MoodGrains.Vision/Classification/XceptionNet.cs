@@ -18,54 +18,7 @@ public sealed class XceptionNet(string path, int intraOpThreads) : IDisposable
     public float[][] Predict(IReadOnlyList<Mat> faces, bool flip) => [.. Run(faces, flip).Select(p => p.Pick(flip))];
 
     /// <summary>Averages each face over five sub-crops (corners and centre, each 11/12 of the side), with mirrors if asked.</summary>
-    public float[][] PredictMultiCrop(IReadOnlyList<Mat> faces, bool flip)
-    {
-        const int views = 5;
-        var crops = new List<Mat>(faces.Count * views);
-        try
-        {
-            foreach (var face in faces)
-            {
-                // 44 of 48 pixels on FER-2013's crops: the sub-crop size used by the ten-crop evaluations in the FER literature.
-                var w = Math.Max(1, (int)MathF.Round(face.Width * 11f / 12f));
-                var h = Math.Max(1, (int)MathF.Round(face.Height * 11f / 12f));
-                int dx = face.Width - w, dy = face.Height - h;
-                foreach (var (x, y) in new[] { (0, 0), (dx, 0), (0, dy), (dx, dy), (dx / 2, dy / 2) })
-                {
-                    crops.Add(new Mat(face, new Rect(x, y, w, h)));
-                }
-            }
-
-            var pairs = Run(crops, flip);
-            var result = new float[faces.Count][];
-            var count = flip ? 2 * views : views;
-            for (var i = 0; i < faces.Count; i++)
-            {
-                var sum = new float[Emotions.Count];
-                for (var v = 0; v < views; v++)
-                {
-                    var (plain, mirrored) = pairs[(i * views) + v];
-                    for (var k = 0; k < Emotions.Count; k++)
-                    {
-                        sum[k] += plain[k] + (flip ? mirrored[k] : 0);
-                    }
-                }
-
-                for (var k = 0; k < Emotions.Count; k++)
-                {
-                    sum[k] /= count;
-                }
-
-                result[i] = sum;
-            }
-
-            return result;
-        }
-        finally
-        {
-            crops.ForEach(c => c.Dispose());
-        }
-    }
+    public float[][] PredictMultiCrop(IReadOnlyList<Mat> faces, bool flip) => FiveCrop.Predict(faces, flip, Run);
 
     /// <summary>Canonical-order probabilities of each face and of its mirror image, in one batched run.</summary>
     public FaceViews[] Run(IReadOnlyList<Mat> faces, bool flip = true)
