@@ -54,7 +54,11 @@ done
 import json, os, sys
 out, names = sys.argv[1], sys.argv[2:]
 def load(path):
-    return json.load(open(path)) if os.path.exists(path) else None
+    # A missing or unfinished result (a step skipped or still running) leaves its cells empty.
+    try:
+        return json.load(open(path))
+    except (OSError, ValueError):
+        return None
 print("| Configuration | held-out (CNN only) | PublicTest | macro-F1 | detect + classify, 320x240 (lowest of 3) | CPU / frame |")
 print("|---|---|---|---|---|---|")
 for name in names:
