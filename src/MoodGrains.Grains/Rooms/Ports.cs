@@ -64,6 +64,9 @@ public interface IRoomDirectory
     Task RoomOpenedAsync(string roomCode, string hostUserId, bool isSolo, CancellationToken cancellationToken);
 
     Task MemberSeenAsync(string userId, string displayName, CancellationToken cancellationToken);
+
+    /// <summary>The room closed after standing empty (see <see cref="RoomLifetime"/>).</summary>
+    Task RoomClosedAsync(string roomCode, CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>

@@ -41,6 +41,8 @@ public sealed partial class RoomGrain
                     await ReleaseMemberAsync(member);
                 }
 
+                await RecordClosedAsync();
+
                 LogClosed(Code, members.Count);
                 DeactivateOnIdle();
                 return true;
@@ -124,6 +126,22 @@ public sealed partial class RoomGrain
             LogReleaseFailed(e, Code);
         }
     }
+
+    private async Task RecordClosedAsync()
+    {
+        try
+        {
+            await ports.Directory.RoomClosedAsync(Code, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            // The room is closed either way; the directory row only records when.
+            LogDirectoryFailed(e, Code);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {RoomCode} could not record its closing in the directory")]
+    private partial void LogDirectoryFailed(Exception exception, string roomCode);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Room {RoomCode} closed after standing empty; {Members} member(s) released")]
     private partial void LogClosed(string roomCode, int members);

@@ -11,4 +11,7 @@ public sealed class PostgresRoomDirectory(RoomDirectoryRepository repository) : 
 
     public Task MemberSeenAsync(string userId, string displayName, CancellationToken cancellationToken) =>
         repository.MemberSeenAsync(userId, displayName, cancellationToken);
+
+    public Task RoomClosedAsync(string roomCode, CancellationToken cancellationToken) =>
+        repository.RoomClosedAsync(roomCode, cancellationToken);
 }

@@ -19,6 +19,14 @@ public sealed class RoomDirectoryRepository(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>Records when a room closed; a later room drawing the same code opens the row again.</summary>
+    public async Task RoomClosedAsync(string roomCode, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("UPDATE rooms SET closed_at = now() WHERE room_code = $1 AND closed_at IS NULL");
+        command.Parameters.AddWithValue(roomCode);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>Records a user with their latest display name and when they were last seen.</summary>
     public async Task MemberSeenAsync(string userId, string displayName, CancellationToken cancellationToken = default)
     {

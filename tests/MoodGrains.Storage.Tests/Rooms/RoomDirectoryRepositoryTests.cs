@@ -22,6 +22,23 @@ public sealed class RoomDirectoryRepositoryTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task A_closed_room_is_recorded_once_and_a_reused_code_opens_it_again()
+    {
+        await using var db = await MigratedAsync("directory_closed");
+        var rooms = new RoomDirectoryRepository(db);
+        await rooms.RoomOpenedAsync("ABC234", "host-1", isSolo: false);
+
+        await rooms.RoomClosedAsync("ABC234");
+        var closedAt = await Rows(db, "SELECT closed_at FROM rooms");
+        await rooms.RoomClosedAsync("ABC234");
+        Assert.Equal(closedAt, await Rows(db, "SELECT closed_at FROM rooms"));
+        Assert.IsType<DateTime>(Assert.Single(Assert.Single(closedAt)));
+
+        await rooms.RoomOpenedAsync("ABC234", "host-2", isSolo: false);
+        Assert.Equal([["host-2", true]], await Rows(db, "SELECT host_user_id, closed_at IS NULL FROM rooms"));
+    }
+
+    [Fact]
     public async Task A_member_seen_again_keeps_one_row_with_the_latest_name_and_a_later_last_seen()
     {
         await using var db = await MigratedAsync("directory_users");
