@@ -31,7 +31,7 @@ public static class StateWrites
     }
 }
 
-/// <summary>The ids of the latest commands a grain applied, newest last, at most <see cref="Operations.Remembered"/>.</summary>
+/// <summary>The ids of the latest commands a grain applied, newest last, at most <see cref="OperationIds.Remembered"/>.</summary>
 public static class OperationLog
 {
     public static bool Contains(List<string> recent, string? operation) => operation is not null && recent.Contains(operation);
@@ -44,9 +44,9 @@ public static class OperationLog
         }
 
         recent.Add(operation);
-        if (recent.Count > Operations.Remembered)
+        if (recent.Count > OperationIds.Remembered)
         {
-            recent.RemoveRange(0, recent.Count - Operations.Remembered);
+            recent.RemoveRange(0, recent.Count - OperationIds.Remembered);
         }
     }
 }

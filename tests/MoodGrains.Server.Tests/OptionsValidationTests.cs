@@ -16,6 +16,7 @@ using MoodGrains.Server.Library;
 using MoodGrains.Server.Limits;
 using MoodGrains.Server.Operations;
 using MoodGrains.Server.Options;
+using MoodGrains.Server.Privacy;
 using MoodGrains.Server.Recommendations;
 using MoodGrains.Server.Telemetry;
 using MoodGrains.Server.Vision;
@@ -60,6 +61,7 @@ public sealed class OptionsValidationTests
         { typeof(KubernetesHostingOptions), "MoodGrains:Kubernetes" },
         { typeof(LibraryOptions), "MoodGrains:Library" },
         { typeof(RateLimitOptions), "MoodGrains:RateLimits" },
+        { typeof(RetentionOptions), "MoodGrains:Retention" },
     };
 
     [Theory]
@@ -81,6 +83,7 @@ public sealed class OptionsValidationTests
     [InlineData(typeof(OperatorOptions), "MoodGrains:Operator:DashboardPath", "/ops")]
     [InlineData(typeof(KeyRingOptions), "MoodGrains:DataProtection:KeysInPostgres", "True")]
     [InlineData(typeof(LibraryOptions), "MoodGrains:Library:UrlLifetime", "00:05:00")]
+    [InlineData(typeof(RetentionOptions), "MoodGrains:Retention:EmotionProbabilities", "7.00:00:00")]
     public void Each_options_class_binds_from_its_real_section(Type type, string key, string value)
     {
         using var host = BuildHost(new() { [key] = value });
@@ -129,6 +132,7 @@ public sealed class OptionsValidationTests
     [InlineData("MoodGrains:Library:Directory", "/no/such/music/folder")]
     [InlineData("MoodGrains:RateLimits:SessionsPerAddress:Limit", "0")]
     [InlineData("MoodGrains:RateLimits:MoodsPerIdentity:PerMinute", "-1")]
+    [InlineData("MoodGrains:Retention:Interval", "00:00:00")]
     public void A_bad_value_fails_at_start_with_a_message_naming_the_real_key(string key, string value)
     {
         using var host = BuildHost(new() { [key] = value });

@@ -18,11 +18,11 @@ public sealed partial class RoomGrain : IIncomingGrainCallFilter
 
     public async Task Invoke(IIncomingGrainCallContext context)
     {
-        var operation = RequestContext.Get(Operations.RequestContextKey) as string;
+        var operation = RequestContext.Get(OperationIds.RequestContextKey) as string;
         if (operation is not null)
         {
             // Kept here rather than in the request context, where it would travel on to the user grains this call reaches.
-            RequestContext.Remove(Operations.RequestContextKey);
+            RequestContext.Remove(OperationIds.RequestContextKey);
         }
 
         if (OperationLog.Contains(Room.RecentOperations, operation) && context.InterfaceMethod?.ReturnType == typeof(Task<RoomSnapshot>))

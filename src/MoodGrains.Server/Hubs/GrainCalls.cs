@@ -5,7 +5,7 @@ namespace MoodGrains.Server.Hubs;
 /// <summary>
 /// Grain calls made on behalf of a person, retried through the seconds in which the cluster moves a grain off a
 /// dead silo, so a failover shows as a short delay rather than an error. A timed-out call may still have been applied, so
-/// each request carries one operation id (<see cref="Operations"/>) through all its attempts; the room grain answers a
+/// each request carries one operation id (<see cref="OperationIds"/>) through all its attempts; the room grain answers a
 /// repeat of a command it already applied instead of applying it twice.
 /// </summary>
 public sealed class GrainCalls(IGrainFactory grains, ILogger<GrainCalls> logger)
@@ -66,13 +66,13 @@ public sealed class GrainCalls(IGrainFactory grains, ILogger<GrainCalls> logger)
     {
         var started = TimeProvider.System.GetTimestamp();
         var delay = TimeSpan.FromMilliseconds(100);
-        var operation = Operations.NewId();
+        var operation = OperationIds.NewId();
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 // The same id on every attempt, and on no call made after this request.
-                RequestContext.Set(Operations.RequestContextKey, operation);
+                RequestContext.Set(OperationIds.RequestContextKey, operation);
                 return await call();
             }
             catch (Exception e) when (IsTransient(e) && TimeProvider.System.GetElapsedTime(started) < RetryBudget)
@@ -83,7 +83,7 @@ public sealed class GrainCalls(IGrainFactory grains, ILogger<GrainCalls> logger)
             }
             finally
             {
-                RequestContext.Remove(Operations.RequestContextKey);
+                RequestContext.Remove(OperationIds.RequestContextKey);
             }
         }
     }

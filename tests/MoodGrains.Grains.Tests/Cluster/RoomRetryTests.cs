@@ -20,7 +20,7 @@ public sealed class RoomRetryTests(ClusterFixture cluster)
         var before = await room.CreateAsync(host, "Ann", isSolo: false);
         var track = cluster.Ports.Tracks[3].TrackId;
 
-        var operation = Operations.NewId();
+        var operation = OperationIds.NewId();
         var first = await WithOperationAsync(operation, () => room.AddTrackAsync(host, track));
         var repeat = await WithOperationAsync(operation, () => room.AddTrackAsync(host, track));
 
@@ -29,7 +29,7 @@ public sealed class RoomRetryTests(ClusterFixture cluster)
         Assert.Equal(first.Version, repeat.Version);
 
         // A new request for the same track is a new command, and adds it again.
-        var another = await WithOperationAsync(Operations.NewId(), () => room.AddTrackAsync(host, track));
+        var another = await WithOperationAsync(OperationIds.NewId(), () => room.AddTrackAsync(host, track));
         Assert.Equal(2, another.Queue.Count(e => e.Track.TrackId == track));
     }
 
@@ -41,7 +41,7 @@ public sealed class RoomRetryTests(ClusterFixture cluster)
         await room.CreateAsync(host, "Ann", isSolo: true);
         var first = (await room.PlayAsync(host)).NowPlaying!.Entry.EntryId;
 
-        var operation = Operations.NewId();
+        var operation = OperationIds.NewId();
         var skipped = await WithOperationAsync(operation, () => room.VoteSkipAsync(host));
         var second = skipped.NowPlaying!.Entry.EntryId;
         Assert.NotEqual(first, second);
@@ -57,7 +57,7 @@ public sealed class RoomRetryTests(ClusterFixture cluster)
     {
         var (code, host, other) = (ClusterFixture.NewRoomCode(), ClusterFixture.NewUserId(), ClusterFixture.NewUserId());
         var room = cluster.Room(code);
-        var operation = Operations.NewId();
+        var operation = OperationIds.NewId();
 
         var created = await WithOperationAsync(operation, () => room.CreateAsync(host, "Ann", isSolo: false));
         var retried = await WithOperationAsync(operation, () => room.CreateAsync(host, "Ann", isSolo: false));
@@ -65,7 +65,7 @@ public sealed class RoomRetryTests(ClusterFixture cluster)
         Assert.Equal(created.Version, retried.Version);
         Assert.Equal(host, Assert.Single(retried.Members).UserId);
         // Anyone else asking for the code, with their own request, finds it taken.
-        var taken = await Assert.ThrowsAsync<RoomException>(() => WithOperationAsync(Operations.NewId(), () => room.CreateAsync(other, "Bob", isSolo: false)));
+        var taken = await Assert.ThrowsAsync<RoomException>(() => WithOperationAsync(OperationIds.NewId(), () => room.CreateAsync(other, "Bob", isSolo: false)));
         Assert.Equal(RoomError.RoomExists, taken.Error);
     }
 
@@ -77,7 +77,7 @@ public sealed class RoomRetryTests(ClusterFixture cluster)
         await room.CreateAsync(host, "Ann", isSolo: false);
         await room.JoinAsync(guest, "Bob");
 
-        var operation = Operations.NewId();
+        var operation = OperationIds.NewId();
         var left = await WithOperationAsync(operation, () => room.LeaveAsync(guest));
         var repeat = await WithOperationAsync(operation, () => room.LeaveAsync(guest));
 
@@ -148,14 +148,14 @@ public sealed class RoomRetryTests(ClusterFixture cluster)
     /// <summary>What <c>GrainCalls</c> does for each attempt of one client request.</summary>
     private static async Task<T> WithOperationAsync<T>(string operation, Func<Task<T>> call)
     {
-        RequestContext.Set(Operations.RequestContextKey, operation);
+        RequestContext.Set(OperationIds.RequestContextKey, operation);
         try
         {
             return await call();
         }
         finally
         {
-            RequestContext.Remove(Operations.RequestContextKey);
+            RequestContext.Remove(OperationIds.RequestContextKey);
         }
     }
 }

@@ -5,7 +5,7 @@ namespace MoodGrains.Abstractions.Rooms;
 /// applying it twice. The caller puts it in the Orleans <c>RequestContext</c> once per client request and keeps it
 /// across retries; grains read it there, which leaves every grain method's signature as it is.
 /// </summary>
-public static class Operations
+public static class OperationIds
 {
     public const string RequestContextKey = "moodgrains.op";
 
