@@ -37,6 +37,18 @@ public sealed class ChaosSuiteTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task The_chaos_command_is_listed_and_refuses_unknown_options_and_probes()
+    {
+        var command = CommandTable.Commands.Single(c => c.Path.SequenceEqual(["chaos"]));
+
+        var refused = await Assert.ThrowsAsync<UsageException>(() => command.RunAsync(["--fast"], CancellationToken.None));
+        Assert.Equal("unknown option '--fast'", refused.Message);
+        Assert.Equal("moodgrains chaos [--probe TEXT] [--json]", refused.Usage);
+        var unknown = await Assert.ThrowsAsync<UsageException>(() => command.RunAsync(["--probe", "no such probe"], CancellationToken.None));
+        Assert.StartsWith("no probe is named like 'no such probe'; the probes are: non-member room read, ", unknown.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_table_aligns_its_columns_and_counts_the_rows_that_did_not_hold()
     {
         var table = ChaosReport.Table([new("a", "x", "seen", true), new("longer probe", "expected", "o", false)]);

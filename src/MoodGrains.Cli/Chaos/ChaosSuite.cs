@@ -29,7 +29,8 @@ internal static class ChaosSuite
         new SessionFloodProbe(),
     ];
 
-    public static async Task<IReadOnlyList<ChaosRow>> RunAsync(Action<string> progress, CancellationToken cancellationToken)
+    /// <summary>Runs the probes (those whose name contains <paramref name="only"/>, when given), then the table checks.</summary>
+    public static async Task<IReadOnlyList<ChaosRow>> RunAsync(Action<string> progress, CancellationToken cancellationToken, string? only = null)
     {
         await using var cluster = await ChaosCluster.StartAsync(progress, cancellationToken);
         var rows = new List<ChaosRow>();
@@ -38,7 +39,7 @@ internal static class ChaosSuite
             (ChaosTables.ListeningEventsName, ChaosTables.ListeningEventsExpected, ChaosTables.CheckListeningEventsAsync),
             (ChaosTables.RoomStateName, ChaosTables.RoomStateExpected, ChaosTables.CheckRoomStateAsync),
         };
-        var all = Probes.Select(p => (p.Name, p.Expected, Run: (Func<ChaosCluster, CancellationToken, Task<ProbeOutcome>>)p.RunAsync)).Concat(checks).ToList();
+        var all = Probes.Where(p => only is null || p.Name.Contains(only, StringComparison.OrdinalIgnoreCase)).Select(p => (p.Name, p.Expected, Run: (Func<ChaosCluster, CancellationToken, Task<ProbeOutcome>>)p.RunAsync)).Concat(checks).ToList();
         for (var i = 0; i < all.Count; i++)
         {
             var (name, expected, run) = all[i];

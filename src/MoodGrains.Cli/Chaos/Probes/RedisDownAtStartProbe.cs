@@ -8,7 +8,7 @@ namespace MoodGrains.Cli.Chaos.Probes;
 /// </summary>
 internal sealed class RedisDownAtStartProbe : ChaosProbe
 {
-    private static readonly TimeSpan StartPatience = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan StartPatience = TimeSpan.FromSeconds(120);
 
     public override string Name => "Redis down at start";
 
@@ -24,7 +24,11 @@ internal sealed class RedisDownAtStartProbe : ChaosProbe
             {
                 silo = await cluster.StartSiloAsync(cluster.ClusterId + "-noredis", cluster.Redis.ConnectionString, StartPatience);
             }
-            catch (Exception e) when (e is InvalidOperationException or TimeoutException)
+            catch (TimeoutException e)
+            {
+                return new ProbeOutcome($"the silo was not healthy within {StartPatience.TotalSeconds:F0} s{LastRedisLine(e.Message)}", false);
+            }
+            catch (InvalidOperationException e)
             {
                 return new ProbeOutcome($"the silo did not start: {FirstError(e.Message)}", false);
             }
@@ -48,6 +52,13 @@ internal sealed class RedisDownAtStartProbe : ChaosProbe
             silo?.Kill();
             await cluster.Redis.StartAgainAsync();
         }
+    }
+
+    /// <summary>The server's last log line about Redis, which says what it was waiting for.</summary>
+    private static string LastRedisLine(string output)
+    {
+        var line = output.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.Contains("Redis", StringComparison.OrdinalIgnoreCase));
+        return line is null ? string.Empty : $" (last Redis line: {(line.Length > 120 ? line[..120] + "..." : line)})";
     }
 
     /// <summary>The first exception line of a server's output, which names why it stopped.</summary>
