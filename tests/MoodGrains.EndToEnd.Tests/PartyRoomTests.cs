@@ -128,6 +128,23 @@ public sealed class PartyRoomTests(PostgresFixture fixture, ITestOutputHelper ou
             Assert.True(await bob.Page.IsDisabledAsync("#skip"));
             Assert.Contains("NotHost", await bob.EvalAsync<string>("() => moodgrains.refusal('Skip', moodgrains.roomCode)"), StringComparison.Ordinal);
             Assert.Equal(playing, await ann.EvalAsync<string>("() => moodgrains.room.nowPlaying.entry.entryId"));
+
+            // Camera off, "I feel sad": the other pages show it at once, marked as picked, in place of the happy reading.
+            const string shows = "p => { const li = document.querySelector(`#members li[data-user-id=\"${p.id}\"]`); " +
+                "return li?.dataset.dominant === p.mood && li.dataset.manual === p.manual; }";
+            await ann.Page.ClickAsync("#camera-toggle");
+            // Lets a frame already on its way be read first, so its reading cannot land after the pick.
+            await ann.Page.WaitForTimeoutAsync(1500);
+            await ann.Page.SelectOptionAsync("#manual-mood", "Sad");
+            await bob.WaitForAsync(shows, new { id = annId, mood = "Sad", manual = "true" });
+
+            // The camera back on: its reading replaces the pick; picking the same feeling again then takes effect again.
+            await ann.Page.ClickAsync("#camera-toggle");
+            await bob.WaitForAsync(shows, new { id = annId, mood = "Happy", manual = "false" });
+            await ann.Page.ClickAsync("#camera-toggle");
+            await ann.Page.WaitForTimeoutAsync(1500);
+            await ann.Page.SelectOptionAsync("#manual-mood", "Sad");
+            await bob.WaitForAsync(shows, new { id = annId, mood = "Sad", manual = "true" });
         }
         finally
         {
