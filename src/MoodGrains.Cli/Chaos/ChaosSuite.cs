@@ -39,7 +39,7 @@ internal static class ChaosSuite
             (ChaosTables.ListeningEventsName, ChaosTables.ListeningEventsExpected, ChaosTables.CheckListeningEventsAsync),
             (ChaosTables.RoomStateName, ChaosTables.RoomStateExpected, ChaosTables.CheckRoomStateAsync),
         };
-        var all = Probes.Where(p => only is null || p.Name.Contains(only, StringComparison.OrdinalIgnoreCase)).Select(p => (p.Name, p.Expected, Run: (Func<ChaosCluster, CancellationToken, Task<ProbeOutcome>>)p.RunAsync)).Concat(checks).ToList();
+        var all = Probes.Where(p => Named(p.Name, only)).Select(p => (p.Name, p.Expected, Run: (Func<ChaosCluster, CancellationToken, Task<ProbeOutcome>>)p.RunAsync)).Concat(checks).ToList();
         for (var i = 0; i < all.Count; i++)
         {
             var (name, expected, run) = all[i];
@@ -71,4 +71,8 @@ internal static class ChaosSuite
             return new ProbeOutcome($"probe failed: {text}", false);
         }
     }
+
+    /// <summary>Whether a probe is among those asked for: any of the '|'-separated parts of its name, or all when none.</summary>
+    public static bool Named(string name, string? only) =>
+        only is null || only.Split('|', StringSplitOptions.RemoveEmptyEntries).Any(part => name.Contains(part, StringComparison.OrdinalIgnoreCase));
 }

@@ -14,9 +14,9 @@ internal sealed class ChaosCommand : ICliCommand
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var parsed = CliArgs.Parse(args, "moodgrains chaos [--probe TEXT] [--json]", ["--probe"], ["--json"]);
+        var parsed = CliArgs.Parse(args, "moodgrains chaos [--probe TEXT[|TEXT...]] [--json]", ["--probe"], ["--json"]);
         var only = parsed.Value("--probe");
-        if (only is not null && !ChaosSuite.Probes.Any(p => p.Name.Contains(only, StringComparison.OrdinalIgnoreCase)))
+        if (only is not null && !ChaosSuite.Probes.Any(p => ChaosSuite.Named(p.Name, only)))
         {
             throw parsed.Fail($"no probe is named like '{only}'; the probes are: {string.Join(", ", ChaosSuite.Probes.Select(p => p.Name))}");
         }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
+using MoodGrains.Abstractions.Rooms;
 using MoodGrains.Server.Persistence;
 
 namespace MoodGrains.Server.Hubs;
@@ -20,6 +21,12 @@ public sealed partial class TransientFaultFilter(PostgresPools pools, ILogger<Tr
             LogTransient(invocationContext.HubMethodName, e.Message);
             pools.Clear();
             throw RoomErrors.ToHubException(RoomErrors.TryAgain, RoomErrors.TryAgainMessage);
+        }
+        catch (StateNotSavedException e)
+        {
+            // Still unsaved after the retries: nothing took effect, and the caller may simply ask again.
+            LogTransient(invocationContext.HubMethodName, e.Message);
+            throw RoomErrors.ToHubException(RoomErrors.TryAgain, e.Message);
         }
     }
 
