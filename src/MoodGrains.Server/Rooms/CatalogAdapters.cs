@@ -1,17 +1,23 @@
 using MoodGrains.Abstractions.Rooms;
 using MoodGrains.Grains.Rooms;
+using MoodGrains.Server.Persistence;
 using MoodGrains.Storage.Catalog;
 using MoodGrains.Storage.Listening;
 
 namespace MoodGrains.Server.Rooms;
 
-/// <summary>Rooms' view of the PostgreSQL catalogue.</summary>
-public sealed class PostgresTrackCatalog(TrackRepository tracks, LibraryRepository library) : ITrackCatalog
+/// <summary>
+/// Rooms' view of the PostgreSQL catalogue. A lookup that meets a connection PostgreSQL dropped when it restarted is
+/// made once more on fresh connections: the failure would otherwise cross the grain call without its Npgsql type and
+/// reach the member as an unexplained error.
+/// </summary>
+public sealed class PostgresTrackCatalog(TrackRepository tracks, LibraryRepository library, PostgresPools pools) : ITrackCatalog
 {
-    public async Task<bool> HasAudioLibraryAsync(CancellationToken cancellationToken) => await library.CountAsync(cancellationToken) > 0;
+    public Task<bool> HasAudioLibraryAsync(CancellationToken cancellationToken) =>
+        OnceMoreIfRestartedAsync(async () => await library.CountAsync(cancellationToken) > 0);
 
-    public async Task<TrackInfo?> FindAsync(long trackId, CancellationToken cancellationToken) =>
-        await tracks.GetAsync(trackId, cancellationToken) is { } track ? ToInfo(track) : null;
+    public Task<TrackInfo?> FindAsync(long trackId, CancellationToken cancellationToken) =>
+        OnceMoreIfRestartedAsync(async () => await tracks.GetAsync(trackId, cancellationToken) is { } track ? ToInfo(track) : null);
 
     public async Task<IReadOnlyList<TrackInfo>> SearchAsync(string query, int limit, CancellationToken cancellationToken) =>
         (await tracks.SearchAsync(query, limit, cancellationToken)).Select(ToInfo).ToList();
@@ -24,6 +30,19 @@ public sealed class PostgresTrackCatalog(TrackRepository tracks, LibraryReposito
         track.Album,
         track.SpotifyId is null ? null : "spotify:track:" + track.SpotifyId,
         track.HasAudio);
+
+    private async Task<T> OnceMoreIfRestartedAsync<T>(Func<Task<T>> lookup)
+    {
+        try
+        {
+            return await lookup();
+        }
+        catch (Exception e) when (TransientPostgres.Is(e))
+        {
+            pools.Clear();
+            return await lookup();
+        }
+    }
 }
 
 /// <summary>Rooms' plays into <c>listening_events</c>, where the recommender's training reads them.</summary>
