@@ -51,7 +51,7 @@ internal static class ChaosTables
         var rooms = cluster.Ledger.Adds.GroupBy(a => a.Room, StringComparer.Ordinal).ToList();
         foreach (var room in rooms)
         {
-            var stored = await StoredEntriesAsync(cluster, room.Key, cancellationToken);
+            var (stored, storedSummary) = await StoredEntriesAsync(cluster, room.Key, cancellationToken);
             var plays = (await cluster.QueryAsync(
                 "SELECT track_id, count(DISTINCT started_at) FROM listening_events WHERE room_code = $1 GROUP BY track_id",
                 r => (Track: r.GetInt64(0), Plays: (int)r.GetInt64(1)), cancellationToken, room.Key)).ToDictionary(p => p.Track, p => p.Plays);
@@ -63,7 +63,7 @@ internal static class ChaosTables
                 if (found < accepted)
                 {
                     lost++;
-                    Note(examples, $"room {room.Key} track {add.Key.TrackId}: added {accepted}x, stored {found}x");
+                    Note(examples, $"room {room.Key} track {add.Key.TrackId}: added {accepted}x, stored {found}x; the room's row: {storedSummary}, {plays.Values.Sum()} plays logged");
                 }
                 else if (found > accepted + Math.Min(failed, 1))
                 {
@@ -81,27 +81,32 @@ internal static class ChaosTables
 
     /// <summary>
     /// The room grain's stored state (queue and playing entry), read from Orleans' grain storage table: the JSON
-    /// payload of the state named "room" whose key is the code. Null when the room has no stored state.
+    /// payload of the state named "room" whose key is the code (null when the room has no stored state), and a short
+    /// description of the row for a report that must explain a loss.
     /// </summary>
-    private static async Task<List<EntryView>?> StoredEntriesAsync(ChaosCluster cluster, string code, CancellationToken cancellationToken)
+    private static async Task<(List<EntryView>? Entries, string Summary)> StoredEntriesAsync(ChaosCluster cluster, string code, CancellationToken cancellationToken)
     {
-        var payloads = await cluster.QueryAsync(
-            "SELECT payload FROM orleans_storage WHERE grain_type = 'room' AND grain_id_extension = $1 AND payload IS NOT NULL ORDER BY version DESC LIMIT 1",
-            r => (byte[])r.GetValue(0), cancellationToken, code);
-        if (payloads.Count == 0)
+        var rows = await cluster.QueryAsync(
+            "SELECT payload, version, modified_on FROM orleans_storage WHERE grain_type = 'room' AND grain_id_extension = $1",
+            r => (Payload: r.IsDBNull(0) ? null : (byte[])r.GetValue(0), Version: r.GetInt32(1), Modified: r.GetDateTime(2)), cancellationToken, code);
+        if (rows.Count == 0 || rows[0].Payload is not { } payload)
         {
-            return null;
+            return (null, rows.Count == 0 ? "no row" : $"v{rows[0].Version} cleared at {rows[0].Modified:HH:mm:ss.fff}");
         }
 
-        using var state = JsonDocument.Parse(Encoding.UTF8.GetString(payloads[0]));
+        using var state = JsonDocument.Parse(Encoding.UTF8.GetString(payload));
         var root = state.RootElement;
         var entries = RoomView.Items(RoomView.Prop(root, "queue")).Select(RoomView.Entry).ToList();
+        var queued = entries.Count;
         if (RoomView.Prop(root, "nowPlaying") is { } playing && RoomView.Prop(playing, "entry") is { } entry)
         {
             entries.Add(RoomView.Entry(entry));
         }
 
-        return entries;
+        var members = RoomView.Items(RoomView.Prop(root, "members")).Count();
+        var away = RoomView.Items(RoomView.Prop(root, "away")).Count();
+        var closed = RoomView.Prop(root, "closedAt") is not null ? ", closed" : string.Empty;
+        return (entries, $"v{rows[0].Version} written {rows[0].Modified:HH:mm:ss.fff}, {queued} queued, {entries.Count - queued} playing, {members} members ({away} away){closed}");
     }
 
     private static void Note(List<string> examples, string example)

@@ -27,6 +27,7 @@ internal static class OrleansExtensions
     {
         builder.Services.AddMoodGrainsOptions<PostgresOptions>(PostgresOptions.Section);
         builder.Services.AddSingleton<PostgresPools>();
+        builder.Services.AddSingleton<PostgresRetry>();
         builder.Services.AddHostedService<PostgresRestartWatch>();
         builder.Services.AddMoodGrainsOptions<ClusterSiloOptions>(ClusterSiloOptions.Section);
         builder.Services.AddMoodGrainsOptions<MoodOptions>(MoodOptions.Section);
@@ -89,7 +90,7 @@ internal static class OrleansExtensions
                 }));
                 // Registered after the provider, so this wrapper is what grains and the silo lifecycle resolve.
                 orleans.Services.AddKeyedSingleton<IGrainStorage>(store, (sp, _) => new RetryingGrainStorage(
-                    AdoNetGrainStorageFactory.Create(sp, store), store, sp.GetRequiredService<PostgresPools>(), sp.GetRequiredService<ILogger<RetryingGrainStorage>>()));
+                    AdoNetGrainStorageFactory.Create(sp, store), store, sp.GetRequiredService<PostgresRetry>()));
             }
 
             orleans.UseAdoNetReminderService(b => b.Configure<IOptions<PostgresOptions>>((o, postgres) =>

@@ -8,16 +8,16 @@ namespace MoodGrains.Server.Rooms;
 
 /// <summary>
 /// Rooms' view of the PostgreSQL catalogue. A lookup that meets a connection PostgreSQL dropped when it restarted is
-/// made once more on fresh connections: the failure would otherwise cross the grain call without its Npgsql type and
-/// reach the member as an unexplained error.
+/// made again on fresh connections (<see cref="PostgresRetry"/>): the failure would otherwise cross the grain call
+/// without its Npgsql type and reach the member as an unexplained error.
 /// </summary>
-public sealed class PostgresTrackCatalog(TrackRepository tracks, LibraryRepository library, PostgresPools pools) : ITrackCatalog
+public sealed class PostgresTrackCatalog(TrackRepository tracks, LibraryRepository library, PostgresRetry retry) : ITrackCatalog
 {
     public Task<bool> HasAudioLibraryAsync(CancellationToken cancellationToken) =>
-        OnceMoreIfRestartedAsync(async () => await library.CountAsync(cancellationToken) > 0);
+        retry.RunAsync(async () => await library.CountAsync(cancellationToken) > 0, "audio library count");
 
     public Task<TrackInfo?> FindAsync(long trackId, CancellationToken cancellationToken) =>
-        OnceMoreIfRestartedAsync(async () => await tracks.GetAsync(trackId, cancellationToken) is { } track ? ToInfo(track) : null);
+        retry.RunAsync(async () => await tracks.GetAsync(trackId, cancellationToken) is { } track ? ToInfo(track) : null, $"lookup of track {trackId}");
 
     public async Task<IReadOnlyList<TrackInfo>> SearchAsync(string query, int limit, CancellationToken cancellationToken) =>
         (await tracks.SearchAsync(query, limit, cancellationToken)).Select(ToInfo).ToList();
@@ -30,23 +30,14 @@ public sealed class PostgresTrackCatalog(TrackRepository tracks, LibraryReposito
         track.Album,
         track.SpotifyId is null ? null : "spotify:track:" + track.SpotifyId,
         track.HasAudio);
-
-    private async Task<T> OnceMoreIfRestartedAsync<T>(Func<Task<T>> lookup)
-    {
-        try
-        {
-            return await lookup();
-        }
-        catch (Exception e) when (TransientPostgres.Is(e))
-        {
-            pools.Clear();
-            return await lookup();
-        }
-    }
 }
 
-/// <summary>Rooms' plays into <c>listening_events</c>, where the recommender's training reads them.</summary>
-public sealed class PostgresListeningLog(ListeningEventRepository repository) : IListeningLog
+/// <summary>
+/// Rooms' plays into <c>listening_events</c>, where the recommender's training reads them. A play that ends while
+/// PostgreSQL restarts is written again a moment later (<see cref="PostgresRetry"/>); the table's key makes a repeat of
+/// a batch that did land add nothing.
+/// </summary>
+public sealed class PostgresListeningLog(ListeningEventRepository repository, PostgresRetry retry) : IListeningLog
 {
     public async Task RecordAsync(IReadOnlyList<ListeningRecord> records, CancellationToken cancellationToken)
     {
@@ -67,6 +58,6 @@ public sealed class PostgresListeningLog(ListeningEventRepository repository) : 
             r.Mood.Point.Valence,
             r.Mood.Point.Arousal,
             Math.Clamp(r.Mood.Confidence, 0f, 1f))).ToList();
-        await repository.AppendAsync(events, cancellationToken);
+        await retry.RunAsync(() => repository.AppendAsync(events, cancellationToken), $"play of track {records[0].TrackId} in room {records[0].RoomCode}");
     }
 }
