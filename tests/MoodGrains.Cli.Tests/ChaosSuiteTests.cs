@@ -22,6 +22,16 @@ public sealed class ChaosSuiteTests(ITestOutputHelper output)
         Assert.True(failed.Count == 0, $"{failed.Count} row(s) did not hold:\n" + string.Join("\n", failed));
     }
 
+    [Theory]
+    [InlineData("CB25A6", 0xCB25A6, null)] // reads as a hexadecimal number: Orleans stores it as an integer key
+    [InlineData("0A1B2C", 0x0A1B2C, null)]
+    [InlineData("ZK3P9Q", 0, "ZK3P9Q")]
+    [InlineData("CB25AG", 0, "CB25AG")]
+    public void The_room_state_check_finds_a_room_under_the_key_Orleans_stores_it_by(string code, long n1, string? extension)
+    {
+        Assert.Equal((n1, extension), ChaosTables.StorageKey(code));
+    }
+
     [Fact]
     public void The_decode_bomb_is_a_small_progressive_jpeg_with_thousands_of_scans_within_the_pixel_limit()
     {

@@ -86,9 +86,12 @@ internal static class ChaosTables
     /// </summary>
     private static async Task<(List<EntryView>? Entries, string Summary)> StoredEntriesAsync(ChaosCluster cluster, string code, CancellationToken cancellationToken)
     {
+        var (n1, extension) = StorageKey(code);
         var rows = await cluster.QueryAsync(
-            "SELECT payload, version, modified_on FROM orleans_storage WHERE grain_type = 'room' AND grain_id_extension = $1",
-            r => (Payload: r.IsDBNull(0) ? null : (byte[])r.GetValue(0), Version: r.GetInt32(1), Modified: r.GetDateTime(2)), cancellationToken, code);
+            "SELECT payload, version, modified_on FROM orleans_storage WHERE grain_type = 'room' AND grain_id_n0 = 0 AND grain_id_n1 = $1 " +
+            "AND grain_id_extension IS NOT DISTINCT FROM $2",
+            r => (Payload: r.IsDBNull(0) ? null : (byte[])r.GetValue(0), Version: r.GetInt32(1), Modified: r.GetDateTime(2)),
+            cancellationToken, n1, (object?)extension ?? DBNull.Value);
         if (rows.Count == 0 || rows[0].Payload is not { } payload)
         {
             return (null, rows.Count == 0 ? "no row" : $"v{rows[0].Version} cleared at {rows[0].Modified:HH:mm:ss.fff}");
@@ -108,6 +111,14 @@ internal static class ChaosTables
         var closed = RoomView.Prop(root, "closedAt") is not null ? ", closed" : string.Empty;
         return (entries, $"v{rows[0].Version} written {rows[0].Modified:HH:mm:ss.fff}, {queued} queued, {entries.Count - queued} playing, {members} members ({away} away){closed}");
     }
+
+    /// <summary>
+    /// Where Orleans' ADO.NET storage files a room's state: a key that reads as a hexadecimal number (a code such as
+    /// "CB25A6") is taken as an integer key, its value in <c>grain_id_n1</c> and no extension; any other code is the
+    /// extension, with both numbers zero. Decided by Orleans' own parsing of the grain id, as the provider does.
+    /// </summary>
+    public static (long N1, string? Extension) StorageKey(string code) =>
+        GrainId.Create("room", code).TryGetIntegerKey(out var key, out var extension) ? (key, extension) : (0, code);
 
     private static void Note(List<string> examples, string example)
     {
