@@ -280,7 +280,8 @@ public sealed partial class HostControlsTests(RoomPageFixture fixture, ITestOutp
     {
         await person.Page.FillAsync("#search", query);
         await person.Page.ClickAsync("#search-form button");
-        await person.WaitForAsync("() => document.querySelectorAll('#search-results li').length > 0");
+        // Results, not the "No results" line an earlier search may have left.
+        await person.WaitForAsync("() => document.querySelectorAll('#search-results li .add-track').length > 0");
         return person.Page.Locator("#search-results li");
     }
 
