@@ -85,6 +85,16 @@ internal sealed class CliArgs
 
     public string? Value(string name) => _options.GetValueOrDefault(name);
 
+    /// <summary>The value of an option the command cannot run without.</summary>
+    public string Required(string name) => Value(name) ?? throw Fail($"{name} is required");
+
+    /// <summary>The existing folder a required option names.</summary>
+    public string Folder(string name)
+    {
+        var directory = Required(name);
+        return Directory.Exists(directory) ? directory : throw Fail($"'{directory}' is not a folder");
+    }
+
     /// <summary>The whole number given for <paramref name="name"/>, or <paramref name="fallback"/> when it is absent.</summary>
     public int Int(string name, int fallback, int min = int.MinValue)
     {

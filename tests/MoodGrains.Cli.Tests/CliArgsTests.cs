@@ -163,6 +163,17 @@ public sealed class CliArgsTests
     }
 
     [Fact]
+    public void A_required_option_or_folder_is_refused_by_name_when_missing_and_a_folder_when_absent()
+    {
+        Assert.Equal("--name is required", Assert.Throws<UsageException>(() => Parse().Required("--name")).Message);
+        Assert.Equal("--name is required", Assert.Throws<UsageException>(() => Parse().Folder("--name")).Message);
+        var missing = Path.Combine(Path.GetTempPath(), $"no-such-folder-{Guid.NewGuid():N}");
+        Assert.Equal($"'{missing}' is not a folder", Assert.Throws<UsageException>(() => Parse("--name", missing).Folder("--name")).Message);
+        Assert.Equal(Path.GetTempPath(), Parse("--name", Path.GetTempPath()).Folder("--name"));
+        Assert.Equal("alpha", Parse("--name", "alpha").Required("--name"));
+    }
+
+    [Fact]
     public void Fail_carries_the_commands_usage()
     {
         var error = Parse().Fail("--name is required");

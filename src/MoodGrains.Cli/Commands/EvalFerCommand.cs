@@ -29,11 +29,7 @@ internal sealed class EvalFerCommand : ICliCommand
         }
 
         var parsed = CliArgs.Parse(args, UsageText, ["--images", "--model", "--limit", "--threads", "--models", "--holdout", "--split-seed", "--settings"], ["--json", "--all"]);
-        var imagesDir = parsed.Value("--images") ?? throw parsed.Fail("--images is required");
-        if (!Directory.Exists(imagesDir))
-        {
-            throw parsed.Fail($"'{imagesDir}' is not a folder");
-        }
+        var imagesDir = parsed.Folder("--images");
 
         var limit = parsed.Int("--limit", int.MaxValue, min: 1);
         var threads = parsed.Int("--threads", 1, min: 1);

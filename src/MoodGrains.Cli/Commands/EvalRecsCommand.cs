@@ -13,11 +13,7 @@ internal sealed class EvalRecsCommand : ICliCommand
     public Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
         var options = CliArgs.Parse(args, "moodgrains eval recs --lastfm DIR [--json] [--seed N] [--tune] [--models-only]", ["--lastfm", "--seed"], ["--json", "--tune", "--models-only"]);
-        var directory = options.Value("--lastfm") ?? throw options.Fail("--lastfm DIR is required");
-        if (!Directory.Exists(directory))
-        {
-            throw options.Fail($"not a directory: {directory}");
-        }
+        var directory = options.Folder("--lastfm");
 
         var seed = options.Int("--seed", 42);
         var json = options.Has("--json");

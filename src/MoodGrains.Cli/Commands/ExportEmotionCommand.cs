@@ -14,12 +14,8 @@ internal sealed class ExportEmotionCommand : ICliCommand
     public Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
         var parsed = CliArgs.Parse(args, UsageText, ["--run", "--out", "--images"], ["--last"]);
-        var run = parsed.Value("--run");
-        var output = parsed.Value("--out");
-        if (run is null || output is null)
-        {
-            throw parsed.Fail("--run and --out are required");
-        }
+        var run = parsed.Required("--run");
+        var output = parsed.Required("--out");
 
         if (EmotionTrainer.LatestCheckpoint(run) is null)
         {

@@ -20,17 +20,8 @@ internal sealed class FitEmotionEnsembleCommand : ICliCommand
     public Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
         var parsed = CliArgs.Parse(args, UsageText, ["--images", "--out", "--limit", "--threads", "--models"], []);
-        var imagesDir = parsed.Value("--images");
-        var output = parsed.Value("--out");
-        if (imagesDir is null || output is null)
-        {
-            throw parsed.Fail("--images and --out are required");
-        }
-
-        if (!Directory.Exists(imagesDir))
-        {
-            throw parsed.Fail($"'{imagesDir}' is not a folder");
-        }
+        var imagesDir = parsed.Folder("--images");
+        var output = parsed.Required("--out");
 
         var limit = parsed.Int("--limit", int.MaxValue, min: 1);
         var threads = parsed.Int("--threads", 1, min: 1);

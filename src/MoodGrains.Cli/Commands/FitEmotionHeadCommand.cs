@@ -34,17 +34,8 @@ internal sealed class FitEmotionHeadCommand : ICliCommand
         var parsed = CliArgs.Parse(args, UsageText,
             ["--images", "--out", "--hidden", "--l2", "--hidden-l2", "--iterations", "--epochs", "--dropout", "--validation", "--seed", "--threads", "--cache", "--limit", "--models"],
             []);
-        var imagesDir = parsed.Value("--images");
-        var output = parsed.Value("--out");
-        if (imagesDir is null || output is null)
-        {
-            throw parsed.Fail("--images and --out are required");
-        }
-
-        if (!Directory.Exists(imagesDir))
-        {
-            throw parsed.Fail($"'{imagesDir}' is not a folder");
-        }
+        var imagesDir = parsed.Folder("--images");
+        var output = parsed.Required("--out");
 
         var iterations = parsed.Int("--iterations", 500, min: 1);
         var epochs = parsed.Int("--epochs", 30, min: 1);

@@ -26,17 +26,8 @@ internal sealed class TrainEmotionCommand : ICliCommand
             ["--data", "--out", "--epochs", "--seed", "--threads", "--batch-size", "--lr", "--weight-decay", "--label-smoothing", "--validation",
                 "--split-seed", "--widths", "--convs", "--dropout", "--batches", "--limit"],
             ["--resume"]);
-        var data = parsed.Value("--data");
-        var output = parsed.Value("--out");
-        if (data is null || output is null)
-        {
-            throw parsed.Fail("--data and --out are required");
-        }
-
-        if (!Directory.Exists(data))
-        {
-            throw parsed.Fail($"'{data}' is not a folder");
-        }
+        var data = parsed.Folder("--data");
+        var output = parsed.Required("--out");
 
         var threads = parsed.Int("--threads", 2, min: 1);
         var resume = parsed.Has("--resume");
