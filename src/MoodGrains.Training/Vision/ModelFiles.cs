@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using MoodGrains.Mood;
 using MoodGrains.Vision.Classification;
 
@@ -8,20 +7,13 @@ namespace MoodGrains.Training.Vision;
 
 /// <summary>
 /// Writes fitted heads and ensembles in the files <see cref="EmotionHead.Load"/> and <see cref="EnsembleModel.Load"/>
-/// read, with a description and where they came from, so a shipped file explains itself.
+/// read (<see cref="ModelFileFormat"/>), with a description and where they came from, so a shipped file explains itself.
 /// </summary>
 public static class ModelFiles
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
     public static void Save(this EmotionHead head, string path, EmotionHeadProvenance provenance)
     {
-        var file = new HeadFile
+        var file = new EmotionHeadFile
         {
             Description = (head.HiddenUnits > 0
                     ? $"One hidden layer of {head.HiddenUnits} rectified linear units (hidden_weights, hidden_bias), then a multinomial logistic regression (weights, bias), "
@@ -37,7 +29,7 @@ public static class ModelFiles
             Weights = head.Weights,
             Bias = head.Bias,
         };
-        File.WriteAllText(path, JsonSerializer.Serialize(file, Json) + "\n");
+        File.WriteAllText(path, JsonSerializer.Serialize(file, ModelFileFormat.Json) + "\n");
     }
 
     public static void Save(this EnsembleModel ensemble, string path, EnsembleProvenance provenance)
@@ -51,7 +43,7 @@ public static class ModelFiles
             Weights = ensemble.Weights,
             Bias = ensemble.Bias,
         };
-        File.WriteAllText(path, JsonSerializer.Serialize(file, Json) + "\n");
+        File.WriteAllText(path, JsonSerializer.Serialize(file, ModelFileFormat.Json) + "\n");
     }
 
     /// <summary>The SHA-256 of a model file, as provenance records it.</summary>
@@ -59,40 +51,6 @@ public static class ModelFiles
     {
         using var stream = File.OpenRead(path);
         return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
-
-    private sealed class HeadFile
-    {
-        public string? Description { get; set; }
-
-        public string[]? Labels { get; set; }
-
-        public EmotionHeadProvenance? Provenance { get; set; }
-
-        public float[]? Mean { get; set; }
-
-        public float[]? Scale { get; set; }
-
-        public float[][]? HiddenWeights { get; set; }
-
-        public float[]? HiddenBias { get; set; }
-
-        public float[][]? Weights { get; set; }
-
-        public float[]? Bias { get; set; }
-    }
-
-    private sealed class EnsembleFile
-    {
-        public string? Description { get; set; }
-
-        public string[]? Labels { get; set; }
-
-        public EnsembleProvenance? Provenance { get; set; }
-
-        public float[][]? Weights { get; set; }
-
-        public float[]? Bias { get; set; }
     }
 }
 

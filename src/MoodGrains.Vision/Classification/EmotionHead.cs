@@ -1,6 +1,5 @@
 using System.Numerics.Tensors;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using MoodGrains.Mood;
 
 namespace MoodGrains.Vision.Classification;
@@ -12,13 +11,6 @@ namespace MoodGrains.Vision.Classification;
 /// </summary>
 public sealed class EmotionHead
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
     public EmotionHead(float[] mean, float[] scale, float[][] weights, float[] bias, float[][]? hiddenWeights = null, float[]? hiddenBias = null)
     {
         var dims = mean.Length;
@@ -122,7 +114,7 @@ public sealed class EmotionHead
         return logits;
     }
 
-    /// <summary>Reads a head file (written by the Training library's EmotionHeadFile); every problem is an <see cref="InvalidDataException"/> naming the file.</summary>
+    /// <summary>Reads a head file (<see cref="EmotionHeadFile"/>); every problem is an <see cref="InvalidDataException"/> naming the file.</summary>
     public static EmotionHead Load(string path)
     {
         if (!File.Exists(path))
@@ -130,10 +122,10 @@ public sealed class EmotionHead
             throw new FileNotFoundException($"The emotion head file '{Path.GetFullPath(path)}' does not exist.", path);
         }
 
-        HeadFile? file;
+        EmotionHeadFile? file;
         try
         {
-            file = JsonSerializer.Deserialize<HeadFile>(File.ReadAllText(path), Json);
+            file = JsonSerializer.Deserialize<EmotionHeadFile>(File.ReadAllText(path), ModelFileFormat.Json);
         }
         catch (JsonException e)
         {
@@ -158,22 +150,5 @@ public sealed class EmotionHead
         {
             throw new InvalidDataException($"'{path}': {e.Message}", e);
         }
-    }
-
-    private sealed class HeadFile
-    {
-        public string[]? Labels { get; set; }
-
-        public float[]? Mean { get; set; }
-
-        public float[]? Scale { get; set; }
-
-        public float[][]? HiddenWeights { get; set; }
-
-        public float[]? HiddenBias { get; set; }
-
-        public float[][]? Weights { get; set; }
-
-        public float[]? Bias { get; set; }
     }
 }

@@ -14,7 +14,6 @@ public sealed class EnsembleModel
     // Log of a probability is unbounded below; the floor keeps one confident zero from dominating the sum.
     private const float ProbabilityFloor = 1e-6f;
 
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     public EnsembleModel(float[][] weights, float[] bias)
     {
@@ -89,20 +88,18 @@ public sealed class EnsembleModel
 
     public static EnsembleModel Load(string path)
     {
-        var file = JsonSerializer.Deserialize<EnsembleFile>(File.ReadAllText(path), Json)
+        var file = JsonSerializer.Deserialize<EnsembleFile>(File.ReadAllText(path), ModelFileFormat.Json)
             ?? throw new InvalidDataException($"'{path}' is empty.");
         if (file.Weights is null || file.Bias is null)
         {
             throw new InvalidDataException($"'{path}' has no weights or bias.");
         }
 
+        if (file.Labels is not null && !file.Labels.SequenceEqual(Emotions.Names))
+        {
+            throw new InvalidDataException($"'{path}' lists labels {string.Join(", ", file.Labels)}, not {string.Join(", ", Emotions.Names)}.");
+        }
+
         return new EnsembleModel(file.Weights, file.Bias);
-    }
-
-    private sealed class EnsembleFile
-    {
-        public float[][]? Weights { get; set; }
-
-        public float[]? Bias { get; set; }
     }
 }
