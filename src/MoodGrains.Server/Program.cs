@@ -2,15 +2,7 @@ using MoodGrains.Server.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddMoodGrainsConfiguration(args);
-builder.AddMoodGrainsLogging();
-builder.AddMoodGrainsWeb();
-builder.AddMoodGrainsSilo();
-builder.Services.AddMusic(builder.Configuration);
-builder.AddMoodGrainsContainerHosting();
-builder.AddRecommendations();
-builder.Services.AddMoodGrainsVision();
-builder.AddMoodGrainsTelemetry();
-builder.AddMoodGrainsDashboard();
+builder.AddMoodGrainsServer();
 
 var app = builder.Build();
 if (!app.ValidateMoodGrainsOptions())

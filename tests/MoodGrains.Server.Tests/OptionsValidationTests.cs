@@ -293,15 +293,7 @@ public sealed class OptionsValidationTests
         builder.Configuration.AddInMemoryCollection(Required);
         builder.AddMoodGrainsConfiguration(args ?? []);
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.AddMoodGrainsLogging();
-        builder.AddMoodGrainsWeb();
-        builder.AddMoodGrainsSilo();
-        builder.Services.AddMusic(builder.Configuration);
-        builder.AddMoodGrainsContainerHosting();
-        builder.AddRecommendations();
-        builder.Services.AddMoodGrainsVision();
-        builder.AddMoodGrainsTelemetry();
-        builder.AddMoodGrainsDashboard();
+        builder.AddMoodGrainsServer();
         return builder.Build();
     }
 
