@@ -7,9 +7,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using MoodGrains.Hosting.Local;
 
-namespace MoodGrains.Testing;
+namespace MoodGrains.Hosting.Local;
 
 /// <summary>A player command the fake received: path, device, the body's uris (space-separated) and position.</summary>
 public sealed record PlayerCall(string Account, string Command, string? DeviceId, string Uris, int? PositionMs);
@@ -20,7 +19,8 @@ public sealed record PlayerCall(string Account, string Command, string? DeviceId
 /// Login codes name the account ("premium-…" or "free-…"); search finds any title and artist asked for, with an id
 /// derived from them; the device "offline", and any device of an account switched off, answers like Spotify does when
 /// no device is active; an account can also be put through an outage. A Web Playback SDK player in a page becomes a
-/// device through <see cref="RegisterWebPlayer"/> (the tests' stand-in for the SDK calls it).
+/// device through <see cref="RegisterWebPlayer"/> (the tests' stand-in for the SDK calls it). Used by the tests and
+/// by the chaos suite's private cluster.
 /// </summary>
 public sealed partial class FakeSpotify : IAsyncDisposable
 {
@@ -29,6 +29,7 @@ public sealed partial class FakeSpotify : IAsyncDisposable
     private readonly ConcurrentDictionary<string, DeviceState> _devices = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Func<IResult>> _failing = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (string Account, string Name)> _webPlayers = new(StringComparer.Ordinal);
+    private int _tokenExchanges;
 
     private FakeSpotify(WebApplication app, int port)
     {
@@ -37,6 +38,9 @@ public sealed partial class FakeSpotify : IAsyncDisposable
     }
 
     public Uri BaseUrl { get; }
+
+    /// <summary>Login codes and refresh tokens exchanged for access tokens: a refused login must not reach Spotify at all.</summary>
+    public int TokenExchanges => Volatile.Read(ref _tokenExchanges);
 
     /// <summary>Server settings that point MoodGrains at this fake.</summary>
     public IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string>
@@ -128,6 +132,7 @@ public sealed partial class FakeSpotify : IAsyncDisposable
     {
         app.MapPost("/api/token", async (HttpRequest request) =>
         {
+            Interlocked.Increment(ref _tokenExchanges);
             var form = await request.ReadFormAsync();
             var code = form["grant_type"] == "refresh_token" ? form["refresh_token"].ToString() : form["code"].ToString();
             return Results.Json(new JsonObject

@@ -1,5 +1,4 @@
 using MoodGrains.Hosting.Local;
-using MoodGrains.Testing;
 
 namespace MoodGrains.EndToEnd.Tests;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.Playwright;
-using MoodGrains.Testing;
+using MoodGrains.Hosting.Local;
 
 namespace MoodGrains.EndToEnd.Tests;
 

@@ -1,7 +1,6 @@
 using System.Web;
 using Microsoft.Playwright;
 using MoodGrains.Hosting.Local;
-using MoodGrains.Testing;
 using Xunit.Abstractions;
 
 namespace MoodGrains.EndToEnd.Tests;

@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.SignalR.Client;
 using MoodGrains.Audio.Demo;
 using MoodGrains.Hosting.Local;
 using MoodGrains.Storage;
-using MoodGrains.Testing;
 using Npgsql;
 
 namespace MoodGrains.Server.Tests;

@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using MoodGrains.Abstractions.Rooms;
 using MoodGrains.Hosting.Local;
-using MoodGrains.Testing;
 
 namespace MoodGrains.Server.Tests;
 

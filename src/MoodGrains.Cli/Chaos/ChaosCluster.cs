@@ -12,7 +12,7 @@ internal sealed class ChaosCluster : IAsyncDisposable
 {
     private readonly List<SiloProcess> _extraSilos = [];
 
-    private ChaosCluster(PostgresServer postgres, RedisServer redis, SpotifyStandIn spotify, string database, string clusterId)
+    private ChaosCluster(PostgresServer postgres, RedisServer redis, FakeSpotify spotify, string database, string clusterId)
     {
         Postgres = postgres;
         Redis = redis;
@@ -25,7 +25,7 @@ internal sealed class ChaosCluster : IAsyncDisposable
 
     public RedisServer Redis { get; }
 
-    public SpotifyStandIn Spotify { get; }
+    public FakeSpotify Spotify { get; }
 
     /// <summary>The cluster's database (connection string).</summary>
     public string Database { get; }
@@ -50,12 +50,12 @@ internal sealed class ChaosCluster : IAsyncDisposable
         progress("starting PostgreSQL, Redis and a Spotify stand-in");
         var postgres = await PostgresServer.StartAsync();
         RedisServer? redis = null;
-        SpotifyStandIn? spotify = null;
+        FakeSpotify? spotify = null;
         ChaosCluster? cluster = null;
         try
         {
             redis = await RedisServer.StartAsync();
-            spotify = SpotifyStandIn.Start();
+            spotify = await FakeSpotify.StartAsync();
             var database = await postgres.CreateDatabaseAsync("chaos");
             cluster = new ChaosCluster(postgres, redis, spotify, database, $"chaos-{Environment.ProcessId}");
             progress("starting silo A (schema, demo catalogue)");
