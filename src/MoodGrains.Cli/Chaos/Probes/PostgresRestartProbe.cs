@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace MoodGrains.Cli.Chaos.Probes;
 
 /// <summary>
@@ -28,38 +26,18 @@ internal sealed class PostgresRestartProbe : ChaosProbe
 
         await cluster.Postgres.RestartAsync();
 
-        var calls = new List<(string What, string? Error, double Ms)>();
-        async Task CallAsync(string what, Func<CancellationToken, Task> call, ChaosGuest? adder = null, long? track = null)
-        {
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            limit.CancelAfter(GiveUp);
-            var (_, error, ms) = await ChaosGuest.TimedAsync(async () =>
-            {
-                await call(limit.Token);
-                return true;
-            });
-            calls.Add((what, error, ms));
-            if (adder is not null && track is { } t)
-            {
-                cluster.Ledger.TrackAdded(code, t, adder.UserId, accepted: error is null);
-            }
-        }
-
-        await CallAsync("member AddTrack", ct => member.RoomAsync("AddTrack", ct, code, tracks[1]), member, tracks[1]);
-        await CallAsync("host AddTrack", ct => host.RoomAsync("AddTrack", ct, code, tracks[2]), host, tracks[2]);
-        await CallAsync("newcomer JoinRoom", ct => newcomer.JoinAsync(code, "Newcomer", ct));
-        await CallAsync("member SetManualMood", ct => member.InvokeAsync<JsonElement>("SetManualMood", ct, "sad"));
+        var calls = new FaultCalls(cluster, code, GiveUp, cancellationToken);
+        await calls.AddTrackAsync(member, "member AddTrack", tracks[1]);
+        await calls.AddTrackAsync(host, "host AddTrack", tracks[2]);
+        await calls.CallAsync("newcomer JoinRoom", ct => newcomer.JoinAsync(code, "Newcomer", ct));
+        await calls.SetManualMoodAsync(member, "member SetManualMood", "sad");
 
         var room = await host.ReadRoomAsync(code, cancellationToken);
         var copies = tracks.Select(room.ChosenCopies).ToArray();
         var members = room.MemberIds.Count;
-        var failed = calls.Where(c => c.Error is not null).ToList();
-        var slowest = calls.Max(c => c.Ms);
-        var held = failed.Count == 0 && slowest <= MaxCallMs && copies.All(c => c == 1) && members == 3;
+        var held = calls.Failed.Count == 0 && calls.SlowestMs <= MaxCallMs && copies.All(c => c == 1) && members == 3;
         return new ProbeOutcome(
-            $"after the restart: {string.Join(", ", calls.Select(c => $"{c.What} {(c.Error is null ? $"{c.Ms:F0} ms" : "FAILED")}"))}" +
-            (failed.Count > 0 ? $" ('{failed[0].Error}')" : string.Empty) +
-            $"; copies of each track {string.Join("/", copies)}, {members} members",
+            $"after the restart: {calls.Summary}; copies of each track {string.Join("/", copies)}, {members} members",
             held);
     }
 }

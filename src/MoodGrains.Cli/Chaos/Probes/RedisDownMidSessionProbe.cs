@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace MoodGrains.Cli.Chaos.Probes;
 
 /// <summary>
@@ -23,30 +21,14 @@ internal sealed class RedisDownMidSessionProbe : ChaosProbe
         await member.JoinAsync(code, "Member", cancellationToken);
         var tracks = cluster.TrackIds.Skip(30).Take(3).ToArray();
 
-        var calls = new List<(string What, string? Error, double Ms)>();
+        var calls = new FaultCalls(cluster, code, GiveUp, cancellationToken);
         await cluster.Redis.StopAsync();
         try
         {
-            async Task CallAsync(string what, ChaosGuest who, Func<CancellationToken, Task> call, long? track = null)
-            {
-                using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                limit.CancelAfter(GiveUp);
-                var (_, error, ms) = await ChaosGuest.TimedAsync(async () =>
-                {
-                    await call(limit.Token);
-                    return true;
-                });
-                calls.Add((what, error, ms));
-                if (track is { } t)
-                {
-                    cluster.Ledger.TrackAdded(code, t, who.UserId, accepted: error is null);
-                }
-            }
-
-            await CallAsync("host AddTrack", host, ct => host.RoomAsync("AddTrack", ct, code, tracks[0]), tracks[0]);
-            await CallAsync("member AddTrack", member, ct => member.RoomAsync("AddTrack", ct, code, tracks[1]), tracks[1]);
-            await CallAsync("member SetManualMood", member, ct => member.InvokeAsync<JsonElement>("SetManualMood", ct, "happy"));
-            await CallAsync("host AddTrack", host, ct => host.RoomAsync("AddTrack", ct, code, tracks[2]), tracks[2]);
+            await calls.AddTrackAsync(host, "host AddTrack", tracks[0]);
+            await calls.AddTrackAsync(member, "member AddTrack", tracks[1]);
+            await calls.SetManualMoodAsync(member, "member SetManualMood", "happy");
+            await calls.AddTrackAsync(host, "host AddTrack", tracks[2]);
         }
         finally
         {
@@ -55,13 +37,7 @@ internal sealed class RedisDownMidSessionProbe : ChaosProbe
 
         var room = await host.ReadRoomAsync(code, cancellationToken);
         var copies = tracks.Select(t => room.ChosenCopies(t)).ToArray();
-        var failed = calls.Where(c => c.Error is not null).ToList();
-        var slowest = calls.Max(c => c.Ms);
-        var held = failed.Count == 0 && slowest <= MaxCallMs && copies.All(c => c == 1);
-        return new ProbeOutcome(
-            $"{calls.Count} calls: {string.Join(", ", calls.Select(c => $"{c.Ms:F0} ms{(c.Error is null ? string.Empty : " failed")}"))}" +
-            (failed.Count > 0 ? $" ('{failed[0].Error}')" : string.Empty) +
-            $"; copies of each added track: {string.Join("/", copies)}",
-            held);
+        var held = calls.Failed.Count == 0 && calls.SlowestMs <= MaxCallMs && copies.All(c => c == 1);
+        return new ProbeOutcome($"with Redis down: {calls.Summary}; copies of each added track: {string.Join("/", copies)}", held);
     }
 }
