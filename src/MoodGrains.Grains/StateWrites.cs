@@ -1,3 +1,4 @@
+using System.Text.Json;
 using MoodGrains.Abstractions.Rooms;
 
 namespace MoodGrains.Grains;
@@ -5,7 +6,9 @@ namespace MoodGrains.Grains;
 /// <summary>
 /// Grains change their state in memory and then write it. When the write fails the change must not take effect
 /// anyway (it would be seen by the next call and written by the next successful write), so the saved state is read
-/// back; if even that fails the activation is dropped and the next call starts from storage.
+/// back; if even that fails the activation is dropped and the next call starts from storage. A write that did land
+/// and only lost its answer (the database went away just after) reads back as the state that was written: that is a
+/// success, and the caller goes on as after any write.
 /// </summary>
 public static class StateWrites
 {
@@ -17,6 +20,7 @@ public static class StateWrites
         }
         catch (Exception e)
         {
+            var attempted = Content(state.State);
             try
             {
                 await state.ReadStateAsync();
@@ -24,9 +28,26 @@ public static class StateWrites
             catch (Exception)
             {
                 deactivate();
+                throw new StateNotSavedException("The change could not be saved and did not take effect; try again.", e);
             }
 
-            throw new StateNotSavedException("The change could not be saved and did not take effect; try again.", e);
+            if (attempted is null || attempted != Content(state.State))
+            {
+                throw new StateNotSavedException("The change could not be saved and did not take effect; try again.", e);
+            }
+        }
+    }
+
+    /// <summary>The state's content as JSON, to tell whether what was read back is what was written; null if it has no JSON form.</summary>
+    private static string? Content<T>(T value)
+    {
+        try
+        {
+            return JsonSerializer.Serialize(value);
+        }
+        catch (Exception e) when (e is NotSupportedException or JsonException)
+        {
+            return null;
         }
     }
 }

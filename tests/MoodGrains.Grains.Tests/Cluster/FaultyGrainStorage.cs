@@ -7,14 +7,22 @@ namespace MoodGrains.Grains.Tests.Cluster;
 public sealed class StorageFaults
 {
     private readonly ConcurrentDictionary<GrainId, int> _failingWrites = new();
+    private readonly ConcurrentDictionary<GrainId, int> _lostAnswers = new();
 
     public void FailNextWrite(GrainId grainId) => _failingWrites.AddOrUpdate(grainId, 1, (_, n) => n + 1);
 
-    public bool TakeWriteFailure(GrainId grainId)
+    /// <summary>The grain's next write is stored, but the grain is told it failed (the answer was lost).</summary>
+    public void LoseNextWriteAnswer(GrainId grainId) => _lostAnswers.AddOrUpdate(grainId, 1, (_, n) => n + 1);
+
+    public bool TakeLostAnswer(GrainId grainId) => Take(_lostAnswers, grainId);
+
+    public bool TakeWriteFailure(GrainId grainId) => Take(_failingWrites, grainId);
+
+    private static bool Take(ConcurrentDictionary<GrainId, int> pending, GrainId grainId)
     {
-        while (_failingWrites.TryGetValue(grainId, out var n))
+        while (pending.TryGetValue(grainId, out var n))
         {
-            if (n <= 1 ? _failingWrites.TryRemove(KeyValuePair.Create(grainId, n)) : _failingWrites.TryUpdate(grainId, n - 1, n))
+            if (n <= 1 ? pending.TryRemove(KeyValuePair.Create(grainId, n)) : pending.TryUpdate(grainId, n - 1, n))
             {
                 return true;
             }
@@ -24,16 +32,25 @@ public sealed class StorageFaults
     }
 }
 
-/// <summary>Memory grain storage whose writes fail on demand, as a database that went away would.</summary>
+/// <summary>Memory grain storage whose writes fail on demand, or land and then fail, as a database that went away would.</summary>
 public sealed class FaultyGrainStorage(IGrainStorage inner, StorageFaults faults) : IGrainStorage
 {
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         inner.ReadStateAsync(stateName, grainId, grainState);
 
-    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-        faults.TakeWriteFailure(grainId)
-            ? Task.FromException(new IOException($"Injected write failure for {grainId}"))
-            : inner.WriteStateAsync(stateName, grainId, grainState);
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        if (faults.TakeWriteFailure(grainId))
+        {
+            throw new IOException($"Injected write failure for {grainId}");
+        }
+
+        await inner.WriteStateAsync(stateName, grainId, grainState);
+        if (faults.TakeLostAnswer(grainId))
+        {
+            throw new IOException($"Injected lost answer after the write of {grainId}");
+        }
+    }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         inner.ClearStateAsync(stateName, grainId, grainState);

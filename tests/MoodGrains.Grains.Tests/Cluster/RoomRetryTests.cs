@@ -105,6 +105,22 @@ public sealed class RoomRetryTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task A_room_change_whose_write_landed_but_lost_its_answer_takes_effect_once()
+    {
+        var (code, host) = (ClusterFixture.NewRoomCode(), ClusterFixture.NewUserId());
+        var room = cluster.Room(code);
+        var before = await room.CreateAsync(host, "Ann", isSolo: false);
+        var track = cluster.Ports.Tracks[6].TrackId;
+
+        cluster.StorageFaults.LoseNextWriteAnswer(GrainId.Create("room", code));
+        var added = await room.AddTrackAsync(host, track);
+
+        Assert.Equal(1, added.Queue.Count(e => e.Track.TrackId == track));
+        Assert.True(added.Version > before.Version);
+        Assert.Equal(1, (await room.GetSnapshotAsync()).Queue.Count(e => e.Track.TrackId == track));
+    }
+
+    [Fact]
     public async Task A_user_change_whose_write_fails_does_not_take_effect()
     {
         var user = cluster.User(ClusterFixture.NewUserId());
