@@ -32,7 +32,7 @@ public sealed partial class RoomGrain
             case RoomEnding.Close:
                 var members = Room.Members.Select(m => m.UserId).ToList();
                 state.State = RoomLifetime.Closed(Room, Now);
-                await state.WriteStateAsync();
+                await state.WriteOrRevertAsync(DeactivateOnIdle);
                 StopTimers();
                 await StopReminderAsync(PlaybackReminder);
                 await ScheduleLifetimeAsync();

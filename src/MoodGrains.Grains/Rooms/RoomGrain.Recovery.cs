@@ -13,7 +13,9 @@ public sealed partial class RoomGrain : IIncomingGrainCallFilter
 {
     private static readonly TimeSpan MoodRestoreBudget = TimeSpan.FromSeconds(5);
 
-    private string? _operation;
+    // Per call, not per grain: a call that interleaves (a search's membership check) while a command awaits must not
+    // replace or clear the command's id before the command saves it.
+    private readonly AsyncLocal<string?> _operation = new();
     private DateTimeOffset _lastWrite;
 
     public async Task Invoke(IIncomingGrainCallContext context)
@@ -33,21 +35,21 @@ public sealed partial class RoomGrain : IIncomingGrainCallFilter
             return;
         }
 
-        _operation = operation;
+        _operation.Value = operation;
         try
         {
             await context.Invoke();
         }
         finally
         {
-            _operation = null;
+            _operation.Value = null;
         }
     }
 
     /// <summary>Notes the command being committed, so a retry of it is recognised, in the same write as its effect.</summary>
     private void RememberOperation()
     {
-        if (_operation is { } operation)
+        if (_operation.Value is { } operation)
         {
             OperationLog.Remember(Room.RecentOperations, operation);
         }
@@ -104,7 +106,9 @@ public sealed partial class RoomGrain : IIncomingGrainCallFilter
         }
         catch (StateNotSavedException e)
         {
-            // Not the member's fault: their reading was taken; the timeline is written with the next change.
+            // Not the member's fault: their reading was taken; the timeline is written with the next change. Not tried
+            // again before another interval, so an outage does not put a failing write into every mood update.
+            _lastWrite = Now;
             LogTimelineNotSaved(Code, e.InnerException?.GetType().Name ?? e.GetType().Name);
         }
     }
