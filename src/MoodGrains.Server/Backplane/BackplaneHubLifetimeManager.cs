@@ -24,6 +24,7 @@ public sealed class BackplaneHubLifetimeManager<THub> : HubLifetimeManager<THub>
     where THub : Hub
 {
     private static readonly JsonSerializerOptions EnvelopeJson = new(JsonSerializerDefaults.Web);
+    private static readonly TimeSpan LocalDeliveryWait = TimeSpan.FromSeconds(1);
     private readonly DefaultHubLifetimeManager<THub> _local;
     private readonly RedisLink _redis;
     private readonly JsonSerializerOptions _payloadJson;
@@ -127,7 +128,7 @@ public sealed class BackplaneHubLifetimeManager<THub> : HubLifetimeManager<THub>
 
         // Each argument stays a JsonElement, which the JSON protocol writes out verbatim.
         object?[] args = [.. envelope.Args.EnumerateArray().Select(a => (object?)a)];
-        return envelope.Target switch
+        var send = envelope.Target switch
         {
             Target.All when envelope.Excluded.Length > 0 => _local.SendAllExceptAsync(envelope.Method, args, envelope.Excluded),
             Target.All => _local.SendAllAsync(envelope.Method, args),
@@ -137,6 +138,9 @@ public sealed class BackplaneHubLifetimeManager<THub> : HubLifetimeManager<THub>
             Target.Users => _local.SendUsersAsync(envelope.Names, envelope.Method, args),
             _ => Task.CompletedTask,
         };
+        // Messages from other silos are handled one at a time: a client that stops reading must not hold up the
+        // next push for everyone else on this silo. Its send goes on; the wait for it ends (and is logged) here.
+        return send.WaitAsync(LocalDeliveryWait);
     }
 
     private enum Target

@@ -95,7 +95,15 @@ public sealed partial class RedisLink(IOptions<RedisOptions> options, IOptions<C
 
             if (connected)
             {
-                await SubscribePendingAsync(_multiplexer);
+                try
+                {
+                    await SubscribePendingAsync(_multiplexer);
+                }
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // Nothing here may end the watch: a silo whose watch stopped would never subscribe again.
+                    LogWatchFailed(e);
+                }
             }
 
             try
@@ -144,17 +152,21 @@ public sealed partial class RedisLink(IOptions<RedisOptions> options, IOptions<C
 
         foreach (var subscription in pending)
         {
+            var subscriber = multiplexer.GetSubscriber();
             try
             {
-                var queue = await multiplexer.GetSubscriber().SubscribeAsync(subscription.Channel);
+                var queue = await subscriber.SubscribeAsync(subscription.Channel);
                 queue.OnMessage(message => HandleAsync(subscription.Handler, message.Message));
                 lock (_gate)
                 {
                     _pending.Remove(subscription);
                 }
             }
-            catch (RedisException e)
+            catch (Exception e) when (e is RedisException or TimeoutException)
             {
+                // The client registers the channel's queue before the server answers; a failed attempt's queue would
+                // fill with the channel's messages once the subscription does come up, with nobody reading it.
+                subscriber.Unsubscribe(subscription.Channel, null, CommandFlags.FireAndForget);
                 // Still pending: tried again on the next watch while Redis answers.
                 LogSubscribeFailed(e, subscription.Channel.ToString());
             }
@@ -194,6 +206,9 @@ public sealed partial class RedisLink(IOptions<RedisOptions> options, IOptions<C
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Redis at {Endpoints} cannot be used: pushes reach this silo's connections only")]
     private partial void LogUnusable(Exception exception, string endpoints);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The Redis watch met an unexpected failure; it goes on")]
+    private partial void LogWatchFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Could not subscribe to {Channel} yet")]
     private partial void LogSubscribeFailed(Exception exception, string channel);

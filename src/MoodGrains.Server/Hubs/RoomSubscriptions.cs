@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using MoodGrains.Server.Backplane;
 using StackExchange.Redis;
 
@@ -19,21 +18,42 @@ public sealed partial class RoomSubscriptions(
     RedisLink redis,
     ILogger<RoomSubscriptions> logger) : IHostedService
 {
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _connectionsByUser = new(StringComparer.Ordinal);
+    // One lock for the map and its sets: a reload connects and disconnects the same person at once, and a connection
+    // added to a set that a disconnect was just dropping as empty would be invisible to revocations and counts.
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, HashSet<string>> _connectionsByUser = new(StringComparer.Ordinal);
     private readonly RedisChannel _channel = redis.Channel("revoke");
 
-    public void Connected(string userId, string connectionId) =>
-        _connectionsByUser.GetOrAdd(userId, _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal))[connectionId] = 0;
+    public void Connected(string userId, string connectionId)
+    {
+        lock (_gate)
+        {
+            if (!_connectionsByUser.TryGetValue(userId, out var connections))
+            {
+                _connectionsByUser[userId] = connections = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            connections.Add(connectionId);
+        }
+    }
 
     /// <summary>How many connections <paramref name="userId"/> has open on this silo.</summary>
-    public int ConnectionCount(string userId) => _connectionsByUser.TryGetValue(userId, out var connections) ? connections.Count : 0;
+    public int ConnectionCount(string userId)
+    {
+        lock (_gate)
+        {
+            return _connectionsByUser.TryGetValue(userId, out var connections) ? connections.Count : 0;
+        }
+    }
 
     public void Disconnected(string userId, string connectionId)
     {
-        if (_connectionsByUser.TryGetValue(userId, out var connections) && connections.TryRemove(connectionId, out _) && connections.IsEmpty)
+        lock (_gate)
         {
-            // Removes the entry only if it is still this (empty) map; a connection added meanwhile keeps it.
-            _connectionsByUser.TryRemove(KeyValuePair.Create(userId, connections));
+            if (_connectionsByUser.TryGetValue(userId, out var connections) && connections.Remove(connectionId) && connections.Count == 0)
+            {
+                _connectionsByUser.Remove(userId);
+            }
         }
     }
 
@@ -70,12 +90,18 @@ public sealed partial class RoomSubscriptions(
 
     private async Task RevokeLocallyAsync(string roomCode, string userId)
     {
-        if (!_connectionsByUser.TryGetValue(userId, out var connections))
+        string[] connections;
+        lock (_gate)
         {
-            return;
+            if (!_connectionsByUser.TryGetValue(userId, out var open))
+            {
+                return;
+            }
+
+            connections = [.. open];
         }
 
-        foreach (var connectionId in connections.Keys)
+        foreach (var connectionId in connections)
         {
             try
             {

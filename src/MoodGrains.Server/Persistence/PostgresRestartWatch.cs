@@ -42,7 +42,17 @@ public sealed partial class PostgresRestartWatch(NpgsqlDataSource dataSource, Po
                     }
 
                     reachable = false;
-                    pools.Clear();
+                    // Dead connections only come from a server that went away; a busy pool or a refused function
+                    // is no reason to drop everyone's connections every two seconds.
+                    if (TransientPostgres.Is(e))
+                    {
+                        pools.Clear();
+                    }
+                }
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // The watch only helps; nothing it meets may stop the host.
+                    LogWatchFailed(e);
                 }
             }
         }
@@ -53,6 +63,9 @@ public sealed partial class PostgresRestartWatch(NpgsqlDataSource dataSource, Po
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL is unreachable ({Reason}); calls that need it are answered with 'try again'")]
     private partial void LogUnreachable(string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The PostgreSQL restart watch met an unexpected failure; it goes on")]
+    private partial void LogWatchFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "PostgreSQL answers again (restarted); connection pools renewed")]
     private partial void LogBack();
