@@ -28,12 +28,12 @@ public static class StateWrites
             catch (Exception)
             {
                 deactivate();
-                throw new StateNotSavedException("The change could not be saved and did not take effect; try again.", e);
+                throw new StateNotSavedException(e);
             }
 
             if (attempted is null || attempted != Content(state.State))
             {
-                throw new StateNotSavedException("The change could not be saved and did not take effect; try again.", e);
+                throw new StateNotSavedException(e);
             }
         }
     }

@@ -22,8 +22,16 @@ public static class OperationIds
 [GenerateSerializer, Alias("moodgrains.StateNotSavedException")]
 public sealed class StateNotSavedException : Exception
 {
+    private const string NotSaved = "The change could not be saved and did not take effect; try again.";
+
     public StateNotSavedException()
-        : base("The change could not be saved and did not take effect; try again.")
+        : base(NotSaved)
+    {
+    }
+
+    /// <summary>The write failed with <paramref name="innerException"/>.</summary>
+    public StateNotSavedException(Exception innerException)
+        : base(NotSaved, innerException)
     {
     }
 
