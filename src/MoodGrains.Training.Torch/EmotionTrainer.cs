@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using MoodGrains.Training.Vision;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -76,6 +77,17 @@ public sealed class EmotionTrainer(string dataDir, string outDir, int threads, T
         {
             // The weights first, then the optimiser over them and its state: the order a fresh run builds them in.
             model.load(Path.Combine(checkpoint, ModelFile));
+        }
+        else if (settings.InitialWeights is { } initial)
+        {
+            var hash = File.Exists(initial) ? ModelFiles.Sha256(initial) : null;
+            if (hash is null || (settings.InitialWeightsSha256 is { } expected && !string.Equals(hash, expected, StringComparison.OrdinalIgnoreCase)))
+            {
+                throw new InvalidOperationException($"the initial weights '{initial}' are {(hash is null ? "missing" : "not the file this run was set up with")}.");
+            }
+
+            model.load(initial);
+            Write($"starting from {initial} (sha256 {hash})");
         }
 
         var parameters = model.parameters().ToList();

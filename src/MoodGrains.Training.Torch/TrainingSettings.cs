@@ -9,6 +9,8 @@ namespace MoodGrains.Training.Torch;
 /// <param name="BatchesPerEpoch">0 for whole epochs; a smoke run stops each epoch (and validation) after this many batches.</param>
 /// <param name="SplitSeed">draws the held-out slice, independently of <paramref name="Seed"/> so runs with different seeds validate on the same images.</param>
 /// <param name="Seed">initial weights, batch order, augmentation and dropout.</param>
+/// <param name="InitialWeights">another run's weights to start from instead of random ones (a second learning-rate cycle); that run must have held out the same slice.</param>
+/// <param name="InitialWeightsSha256">the SHA-256 of <paramref name="InitialWeights"/> when this run started; a resumed or repeated run checks it.</param>
 public sealed record TrainingSettings(
     EmotionCnnShape Shape,
     Augmentation Augmentation,
@@ -23,7 +25,9 @@ public sealed record TrainingSettings(
     int SplitSeed = 20131,
     int Seed = 1,
     int BatchesPerEpoch = 0,
-    int LimitPerClass = int.MaxValue)
+    int LimitPerClass = int.MaxValue,
+    string? InitialWeights = null,
+    string? InitialWeightsSha256 = null)
 {
     /// <summary>The learning rate at optimiser step <paramref name="step"/> of <paramref name="totalSteps"/>.</summary>
     public double LearningRate(long step, long totalSteps)

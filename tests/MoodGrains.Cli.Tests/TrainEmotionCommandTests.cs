@@ -14,6 +14,7 @@ public sealed class TrainEmotionCommandTests
     [InlineData("--data . --out x --widths 32,x")]
     [InlineData("--data . --out x --label-smoothing 1.5")]
     [InlineData("--data . --out x --resume --epochs 3")]
+    [InlineData("--data . --out x --init /no/such/run")]
     public async Task Bad_arguments_are_usage_errors(string args)
     {
         var list = args.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -42,6 +43,25 @@ public sealed class TrainEmotionCommandTests
 
             // A second start on the same folder must resume, not overwrite.
             await Assert.ThrowsAsync<UsageException>(() => new TrainEmotionCommand().RunAsync(args, CancellationToken.None));
+
+            // A second cycle starts from this run's best weights and keeps its held-out slice, whatever it is asked.
+            var second = Path.Combine(output.FullName, "second");
+            string[] continuation = ["--data", SharedData.PathOf("fer2013-train")!, "--out", second, "--init", output.FullName, "--epochs", "1", "--batches", "2",
+                "--batch-size", "16", "--lr", "0.001", "--threads", "1"];
+            await Assert.ThrowsAsync<UsageException>(() => new TrainEmotionCommand().RunAsync([.. continuation, "--split-seed", "7"], CancellationToken.None));
+            Assert.Equal(0, await new TrainEmotionCommand().RunAsync(continuation, CancellationToken.None));
+            var continued = TrainingState.Load(Path.Combine(second, EmotionTrainer.CheckpointFolder, EmotionTrainer.StateFile)).Settings;
+            var best = Path.Combine(output.FullName, EmotionTrainer.BestModelFile);
+            Assert.Equal(best, continued.InitialWeights);
+            Assert.Equal(MoodGrains.Training.Vision.ModelFiles.Sha256(best), continued.InitialWeightsSha256);
+            Assert.Equal((state.Settings.SplitSeed, state.Settings.ValidationFraction, 8), (continued.SplitSeed, continued.ValidationFraction, continued.LimitPerClass));
+            Assert.Contains($"starting from {best}", await File.ReadAllTextAsync(Path.Combine(second, EmotionTrainer.LogFile)), StringComparison.Ordinal);
+
+            // Weights that changed since the cycle was set up are refused rather than silently used.
+            var trainer = new EmotionTrainer(SharedData.PathOf("fer2013-train")!, Path.Combine(output.FullName, "third"), 1, TextWriter.Null);
+            var error = Assert.Throws<InvalidOperationException>(() =>
+                trainer.Run(continued with { InitialWeightsSha256 = new string('0', 64) }, resume: false, "test", CancellationToken.None));
+            Assert.Contains("not the file this run was set up with", error.Message, StringComparison.Ordinal);
         }
         finally
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using MoodGrains.Training.Torch;
+using MoodGrains.Training.Vision;
 
 namespace MoodGrains.Cli.Commands;
 
@@ -9,7 +10,7 @@ internal sealed class TrainEmotionCommand : ICliCommand
 {
     private const string UsageText = "moodgrains train emotion --data DIR --out DIR [--resume] [--epochs N] [--seed S] [--threads N] [--batch-size N] " +
         "[--lr X] [--weight-decay X] [--label-smoothing X] [--validation F] [--split-seed S] [--widths 32,64,128,256] [--convs N] [--dropout X] " +
-        "[--batches N (smoke: batches per epoch)] [--limit N (images per class)]";
+        "[--batches N (smoke: batches per epoch)] [--limit N (images per class)] [--init RUN_DIR (start from that run's best weights)]";
 
     /// <summary>The exported network, in the output folder of a finished run.</summary>
     public const string OnnxFile = "moodgrains-cnn.onnx";
@@ -24,7 +25,7 @@ internal sealed class TrainEmotionCommand : ICliCommand
     {
         var parsed = CliArgs.Parse(args, UsageText,
             ["--data", "--out", "--epochs", "--seed", "--threads", "--batch-size", "--lr", "--weight-decay", "--label-smoothing", "--validation",
-                "--split-seed", "--widths", "--convs", "--dropout", "--batches", "--limit"],
+                "--split-seed", "--widths", "--convs", "--dropout", "--batches", "--limit", "--init"],
             ["--resume"]);
         var data = parsed.Folder("--data");
         var output = parsed.Required("--out");
@@ -81,6 +82,11 @@ internal sealed class TrainEmotionCommand : ICliCommand
 
     private static TrainingSettings Settings(CliArgs parsed)
     {
+        if (parsed.Value("--init") is { } initRun)
+        {
+            return Continuation(parsed, initRun);
+        }
+
         var shape = EmotionCnnShape.Default;
         if (parsed.Value("--widths") is { } widths)
         {
@@ -94,6 +100,11 @@ internal sealed class TrainEmotionCommand : ICliCommand
         }
 
         shape = shape with { ConvsPerBlock = parsed.Int("--convs", shape.ConvsPerBlock, min: 1), Dropout = Fraction(parsed, "--dropout", shape.Dropout) };
+        return Settings(parsed, shape);
+    }
+
+    private static TrainingSettings Settings(CliArgs parsed, EmotionCnnShape shape)
+    {
         var defaults = new TrainingSettings(shape, Augmentation.Default);
         var lr = parsed.Double("--lr", defaults.PeakLearningRate);
         var weightDecay = parsed.Double("--weight-decay", defaults.WeightDecay);
@@ -114,6 +125,38 @@ internal sealed class TrainEmotionCommand : ICliCommand
             ValidationFraction = Fraction(parsed, "--validation", defaults.ValidationFraction),
             BatchesPerEpoch = parsed.Int("--batches", 0, min: 1),
             LimitPerClass = parsed.Int("--limit", int.MaxValue, min: 1),
+        };
+    }
+
+    /// <summary>
+    /// A second learning-rate cycle from another run's best weights. The network's shape and the held-out slice come
+    /// from that run (a different slice would validate on images the weights were trained on); the schedule, seed and
+    /// regularisation are this run's own.
+    /// </summary>
+    private static TrainingSettings Continuation(CliArgs parsed, string initRun)
+    {
+        var fixedByInit = new[] { "--widths", "--convs", "--dropout", "--split-seed", "--validation", "--limit" }.Where(o => parsed.Value(o) is not null).ToList();
+        if (fixedByInit.Count > 0)
+        {
+            throw parsed.Fail($"--init takes the network and the held-out slice from that run; {string.Join(", ", fixedByInit)} cannot change them");
+        }
+
+        var checkpoint = EmotionTrainer.LatestCheckpoint(initRun) ?? throw parsed.Fail($"--init: '{initRun}' holds no training checkpoint");
+        var weights = System.IO.Path.GetFullPath(System.IO.Path.Combine(initRun, EmotionTrainer.BestModelFile));
+        if (!File.Exists(weights))
+        {
+            throw parsed.Fail($"--init: '{initRun}' has no {EmotionTrainer.BestModelFile} (no epoch finished)");
+        }
+
+        var from = TrainingState.Load(System.IO.Path.Combine(checkpoint, EmotionTrainer.StateFile)).Settings;
+        var own = Settings(parsed, from.Shape);
+        return own with
+        {
+            SplitSeed = from.SplitSeed,
+            ValidationFraction = from.ValidationFraction,
+            LimitPerClass = from.LimitPerClass,
+            InitialWeights = weights,
+            InitialWeightsSha256 = ModelFiles.Sha256(weights),
         };
     }
 
