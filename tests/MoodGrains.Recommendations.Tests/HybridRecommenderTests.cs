@@ -66,6 +66,19 @@ public sealed class HybridRecommenderTests
         Assert.Equal(Snapshot.Tracks.Take(5).Select(t => t.TrackId).Order(), rest.Select(r => r.TrackId).Order());
     }
 
+    [Theory]
+    [InlineData(GroupAggregation.Average)]
+    [InlineData(GroupAggregation.Fair)]
+    [InlineData(GroupAggregation.LeastMisery)]
+    public void A_group_with_nothing_left_to_hear_gets_an_empty_list(GroupAggregation rule)
+    {
+        var recommender = new HybridRecommender(Snapshot, new HybridOptions { MaxPerArtist = 2 });
+        var group = new RecommendationRequest([new Listener("rock1"), new Listener("jazz25")], Happy, 10) { Aggregation = rule };
+
+        Assert.Empty(recommender.Recommend(group with { RecentlyPlayed = Snapshot.Tracks.Select(t => t.TrackId).ToHashSet() }));
+        Assert.Empty(recommender.Recommend(group with { Playable = new PlayableSources(new HashSet<long>(), SpotifyFollowed: false) }));
+    }
+
     [Fact]
     public void Respects_the_artist_cap()
     {

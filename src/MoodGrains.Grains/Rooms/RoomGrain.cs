@@ -313,11 +313,12 @@ public sealed partial class RoomGrain(
     /// Re-makes the plan (a no-op while the first track still waits for faces). <paramref name="change"/> names why, for
     /// the entries it replaces; null for the routine re-plan after a track or an edit. A recommender outage keeps the old plan.
     /// </summary>
-    private async Task PlanAsync(string? change)
+    /// <returns>True when a plan was made; false when the room still waits for faces or the recommender failed.</returns>
+    private async Task<bool> PlanAsync(string? change)
     {
         if (Room.AwaitingFirstPlan)
         {
-            return;
+            return false;
         }
 
         var members = Room.Members.Where(m => Room.IsPresent(m.UserId)).Select(m => new MemberMood(m.UserId, MoodOf(m.UserId), 1f)).ToList();
@@ -330,7 +331,11 @@ public sealed partial class RoomGrain(
             {
                 LogReplanned(Code, change, added);
             }
+
+            return true;
         }
+
+        return false;
     }
 
     /// <summary>Takes in a member's mood, tells pages, and re-plans when the room moved; returns true when the plan changed.</summary>
@@ -357,8 +362,8 @@ public sealed partial class RoomGrain(
             return false;
         }
 
-        await PlanAsync(change);
-        return true;
+        // A failed re-plan changed nothing: no write and no push to every member; the next reading tries again.
+        return await PlanAsync(change);
     }
 
     private Task StartFirstPlanAsync()

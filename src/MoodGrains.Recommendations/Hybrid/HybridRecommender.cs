@@ -96,6 +96,11 @@ public sealed class HybridRecommender
         }
 
         var candidates = TopK.Select(coarse, Math.Max(_options.CandidatePool, request.Count * 4));
+        if (candidates.Length == 0)
+        {
+            // Everything is recently played or unplayable here (a small library): nothing to offer, which is not an error.
+            return [];
+        }
 
         // Stage 2: exact per-member scores on the short-list.
         var perMember = new float[members.Length][];

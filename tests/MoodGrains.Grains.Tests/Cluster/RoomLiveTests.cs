@@ -48,6 +48,32 @@ public sealed class RoomLiveTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task Readings_during_a_recommender_outage_neither_write_nor_push_until_a_plan_is_made()
+    {
+        var (code, host) = (ClusterFixture.NewRoomCode(), ClusterFixture.NewUserId());
+        var room = cluster.Room(code);
+        var happy = await cluster.CreatePlannedAsync(code, host);
+        _ports.FailRecommendations(code, true);
+        var pushes = _ports.Snapshots(code).Count;
+
+        // Every sad reading is a mood shift away from the happy plan, and every re-plan fails: the room stays as it was.
+        for (var i = 0; i < 5; i++)
+        {
+            await room.UpdateMemberMoodAsync(host, MoodSnapshot.Picked(Emotion.Sad, 1f, DateTimeOffset.UtcNow));
+        }
+
+        var during = await room.GetSnapshotAsync();
+        Assert.Equal(pushes, _ports.Snapshots(code).Count);
+        Assert.Equal(happy.Version, during.Version);
+
+        _ports.FailRecommendations(code, false);
+        await room.UpdateMemberMoodAsync(host, MoodSnapshot.Picked(Emotion.Sad, 1f, DateTimeOffset.UtcNow));
+        var after = await room.GetSnapshotAsync();
+        Assert.Equal(pushes + 1, _ports.Snapshots(code).Count);
+        Assert.Contains(after.Queue, e => e.Track.Title.StartsWith("Rain", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_hand_picked_mood_starts_the_first_plan_at_once()
     {
         var (code, host) = (ClusterFixture.NewRoomCode(), ClusterFixture.NewUserId());
