@@ -113,7 +113,7 @@ public sealed class OptionsValidationTests
 
     [Theory]
     [InlineData("MoodGrains:Vision:MinDetectionScore", "7")]
-    [InlineData("MoodGrains:Vision:XceptionFile", "no-such-model.onnx")]
+    [InlineData("MoodGrains:Vision:CnnFile", "no-such-model.onnx")]
     [InlineData("MoodGrains:Inference:Workers", "100")]
     [InlineData("MoodGrains:Silo:ClusterId", "not a cluster id")]
     [InlineData("MoodGrains:Silo:AdvertisedAddress", "somewhere")]
@@ -189,9 +189,9 @@ public sealed class OptionsValidationTests
         Assert.Equal((0, 16, TimeSpan.FromMilliseconds(150), 5d, 8),
             (inference.Workers, inference.QueueCapacity, inference.MaxQueueWait, inference.MaxFramesPerSecond, inference.FrameBurst));
 
-        // The live vision setting comes from appsettings.json: near-face BlazeFace, score >= 0.75, mini-Xception alone.
+        // The live vision setting comes from appsettings.json: near-face BlazeFace, score >= 0.75, our CNN with its mirror.
         var vision = Get<VisionOptions>();
-        Assert.Equal(("blazeface-front.onnx", 0.75f, EmotionModelKind.Xception, false, false),
+        Assert.Equal(("blazeface-front.onnx", 0.75f, EmotionModelKind.Cnn, true, false),
             (vision.BlazeFaceFile, vision.MinDetectionScore, vision.EmotionModel, vision.FlipAveraging, vision.MultiCrop));
         Assert.Equal((512 * 1024, 8), (vision.MaxPayloadBytes, vision.MaxFaces));
 
