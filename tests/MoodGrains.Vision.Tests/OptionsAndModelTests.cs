@@ -48,7 +48,7 @@ public sealed class OptionsAndModelTests
     [Fact]
     public void The_library_defaults_are_the_documented_offline_most_accurate_configuration()
     {
-        // The offline row of docs/vision.md (69.24 %): 256x256 BlazeFace, ten-crop CNN x mini-Xception x the face-api head.
+        // The offline row of docs/vision.md (69.69 %): 256x256 BlazeFace, ten-crop CNN x mini-Xception x the face-api head.
         var options = new VisionOptions();
 
         Assert.Equal(("models", FaceDetectorKind.BlazeFace, "blazeface.onnx"), (options.ModelDirectory, options.Detector, options.BlazeFaceFile));
