@@ -10,7 +10,7 @@ namespace MoodGrains.Training.Torch;
 /// <param name="SplitSeed">draws the held-out slice, independently of <paramref name="Seed"/> so runs with different seeds validate on the same images.</param>
 /// <param name="Seed">initial weights, batch order, augmentation and dropout.</param>
 /// <param name="InitialWeights">another run's weights to start from instead of random ones (a second learning-rate cycle); that run must have held out the same slice.</param>
-/// <param name="InitialWeightsSha256">the SHA-256 of <paramref name="InitialWeights"/> when this run started; a resumed or repeated run checks it.</param>
+/// <param name="InitialWeightsSha256">the SHA-256 of <paramref name="InitialWeights"/> when this run was set up; a start from these settings refuses other weights (a resume reads its checkpoint instead).</param>
 public sealed record TrainingSettings(
     EmotionCnnShape Shape,
     Augmentation Augmentation,
