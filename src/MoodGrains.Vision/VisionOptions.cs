@@ -113,6 +113,16 @@ public sealed class VisionOptions
     /// <summary>Our own network, exported by <c>moodgrains export emotion</c> (input <c>[N,1,48,48]</c>, output <c>probabilities [N,7]</c>).</summary>
     public string CnnFile { get; set; } = "moodgrains-cnn.onnx";
 
+    /// <summary>
+    /// Wherever the configuration runs our CNN, also run a second, independently trained one
+    /// (<see cref="SecondCnnFile"/>) with the same test-time augmentation; each network is an equal expert of the
+    /// geometric mean (so <c>cnn2+xception</c> weighs three networks 1/3 each).
+    /// </summary>
+    public bool SecondCnn { get; set; }
+
+    /// <summary>The second CNN of <see cref="SecondCnn"/>, exported like <see cref="CnnFile"/>.</summary>
+    public string SecondCnnFile { get; set; } = "moodgrains-cnn-b.onnx";
+
     public string FaceApiFile { get; set; } = "face-expression.onnx";
 
     public string EnsembleFile { get; set; } = "emotion-ensemble.json";
@@ -205,6 +215,10 @@ public sealed class VisionOptions
         if (EmotionModel.UsesCnn())
         {
             CheckFile(nameof(CnnFile), ResolvePath(CnnFile));
+            if (SecondCnn)
+            {
+                CheckFile(nameof(SecondCnnFile), ResolvePath(SecondCnnFile));
+            }
         }
 
         if (EmotionModel.UsesFaceApi())

@@ -33,8 +33,11 @@ public sealed class VisionModelNamesTests
         Assert.Equal((EmotionModelKind.CnnAndXception, true, false), (options.EmotionModel, options.FlipAveraging, options.MultiCrop));
         VisionModelNames.TryApply("cnn-tencrop+xception+head", options);
         Assert.Equal((EmotionModelKind.CnnXceptionAndHead, true, true), (options.EmotionModel, options.FlipAveraging, options.MultiCrop));
+        VisionModelNames.TryApply("cnn2-tencrop+xception+head", options);
+        Assert.Equal((EmotionModelKind.CnnXceptionAndHead, true, true, true), (options.EmotionModel, options.FlipAveraging, options.MultiCrop, options.SecondCnn));
         VisionModelNames.TryApply("cnn", options);
-        Assert.Equal((EmotionModelKind.Cnn, false, false), (options.EmotionModel, options.FlipAveraging, options.MultiCrop));
+        Assert.Equal((EmotionModelKind.Cnn, false, false, false), (options.EmotionModel, options.FlipAveraging, options.MultiCrop, options.SecondCnn));
+        Assert.False(VisionModelNames.TryApply("cnn2xception", options));
     }
 
     [Fact]

@@ -160,6 +160,54 @@ public sealed class CnnModelTests : IDisposable
     }
 
     [Fact]
+    public void A_second_cnn_is_one_more_equal_expert_wherever_the_cnn_runs()
+    {
+        var secondPath = Path.Combine(_folder.FullName, "moodgrains-cnn-b.onnx");
+        var random = new Random(8);
+        TinyOnnx.WriteLinear(secondPath, [.. _weights.Select(w => w.Select(x => x + (float)(random.NextDouble() - 0.5) * 0.02f).ToArray())], _bias);
+        var options = VisionFixture.DefaultOptions();
+        (options.EmotionModel, options.CnnFile, options.SecondCnn, options.SecondCnnFile, options.FlipAveraging, options.MultiCrop) =
+            (EmotionModelKind.Cnn, CnnPath, true, secondPath, true, false);
+        using var face = RandomFace(64, 64, seed: 17);
+        using var first = new CnnNet(CnnPath, 1);
+        using var second = new CnnNet(secondPath, 1);
+        using var xception = EmotionModelFactory.Xception(options);
+        var a = first.Predict([face], flip: true)[0];
+        var b = second.Predict([face], flip: true)[0];
+        var x = xception.Predict([face], flip: true)[0];
+
+        using (var both = EmotionModelFactory.Create(options))
+        {
+            AssertClose(ProductOfExperts.Combine(a, b), both.Predict([face])[0]);
+        }
+
+        options.EmotionModel = EmotionModelKind.CnnAndXception;
+        using (var three = EmotionModelFactory.Create(options))
+        {
+            AssertClose(ProductOfExperts.Combine([a, b, x]), three.Predict([face])[0]);
+        }
+
+        // Off, the second file is neither loaded nor required.
+        (options.SecondCnn, options.SecondCnnFile) = (false, "no-such-second-cnn.onnx");
+        Assert.Empty(options.Validate());
+        using (var one = EmotionModelFactory.Create(options))
+        {
+            AssertClose(ProductOfExperts.Combine(a, x), one.Predict([face])[0]);
+        }
+    }
+
+    [Fact]
+    public void A_missing_second_cnn_file_is_reported_by_its_setting_when_it_is_used()
+    {
+        var options = VisionFixture.DefaultOptions();
+        (options.EmotionModel, options.CnnFile, options.SecondCnn, options.SecondCnnFile) = (EmotionModelKind.Cnn, CnnPath, true, "no-such-second-cnn.onnx");
+
+        Assert.Contains(options.Validate(), e => e.Contains("MoodGrains:Vision:SecondCnnFile", StringComparison.Ordinal) && e.Contains("no-such-second-cnn.onnx", StringComparison.Ordinal));
+        options.EmotionModel = EmotionModelKind.Xception;
+        Assert.Empty(options.Validate());
+    }
+
+    [Fact]
     public void Three_experts_are_combined_with_equal_weights_and_two_as_before()
     {
         float[] a = [0.7f, 0.05f, 0.05f, 0.05f, 0.05f, 0.05f, 0.05f];

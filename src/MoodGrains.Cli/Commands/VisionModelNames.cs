@@ -6,6 +6,7 @@ namespace MoodGrains.Cli.Commands;
 /// The emotion configurations that <c>eval fer</c> and <c>bench vision</c> can name. The test-time augmentation
 /// suffix of the first network applies to every network of a combination (<c>-flip</c>: the face and its mirror;
 /// <c>-tencrop</c>: five sub-crops and their mirrors, never for the head, which then takes the mirror only).
+/// <c>cnn2</c> in place of <c>cnn</c> runs both of our CNNs (<see cref="VisionOptions.SecondCnn"/>).
 /// </summary>
 internal static class VisionModelNames
 {
@@ -42,7 +43,8 @@ internal static class VisionModelNames
     };
 
     /// <summary>Every name a command accepts, <see cref="Default"/> and <see cref="Live"/> first.</summary>
-    public static IReadOnlyList<string> Names { get; } = [Default, Live, .. Table.Keys];
+    public static IReadOnlyList<string> Names { get; } =
+        [Default, Live, .. Table.Keys, .. Table.Keys.Where(n => n.StartsWith("cnn", StringComparison.Ordinal)).Select(n => "cnn2" + n[3..])];
 
     public static string Choices => string.Join('|', Names);
 
@@ -55,12 +57,13 @@ internal static class VisionModelNames
             return true;
         }
 
-        if (!Table.TryGetValue(name, out var setting))
+        var second = name.StartsWith("cnn2", StringComparison.Ordinal);
+        if (!Table.TryGetValue(second ? "cnn" + name[4..] : name, out var setting))
         {
             return false;
         }
 
-        (options.EmotionModel, options.FlipAveraging, options.MultiCrop) = setting;
+        (options.EmotionModel, options.FlipAveraging, options.MultiCrop, options.SecondCnn) = (setting.Kind, setting.Flip, setting.MultiCrop, second);
         return true;
     }
 
@@ -70,6 +73,7 @@ internal static class VisionModelNames
         var kind = options.EmotionModel;
         var crops = options.MultiCrop && (kind.UsesXception() || kind.UsesCnn());
         var suffix = crops ? (options.FlipAveraging ? "-tencrop" : "-fivecrop") : options.FlipAveraging ? "-flip" : "";
+        var cnn = options.SecondCnn ? "cnn2" : "cnn";
         return kind switch
         {
             EmotionModelKind.Xception => "xception" + suffix,
@@ -77,10 +81,10 @@ internal static class VisionModelNames
             EmotionModelKind.Ensemble => "ensemble",
             EmotionModelKind.FaceApiHead => options.FlipAveraging ? "head-flip" : "head",
             EmotionModelKind.XceptionAndHead => $"xception{suffix}+head",
-            EmotionModelKind.Cnn => "cnn" + suffix,
-            EmotionModelKind.CnnAndXception => $"cnn{suffix}+xception",
-            EmotionModelKind.CnnAndHead => $"cnn{suffix}+head",
-            EmotionModelKind.CnnXceptionAndHead => $"cnn{suffix}+xception+head",
+            EmotionModelKind.Cnn => cnn + suffix,
+            EmotionModelKind.CnnAndXception => $"{cnn}{suffix}+xception",
+            EmotionModelKind.CnnAndHead => $"{cnn}{suffix}+head",
+            EmotionModelKind.CnnXceptionAndHead => $"{cnn}{suffix}+xception+head",
             _ => kind.ToString(),
         };
     }

@@ -6,26 +6,22 @@ public static class EmotionModelFactory
     public static IEmotionModel Create(VisionOptions options)
     {
         var flip = options.FlipAveraging;
+        Func<IEmotionModel> xception = () => new XceptionEmotionModel(Xception(options), flip, options.MultiCrop);
+
+        // The head with flips only: five crops of the 112x112 face-api input would cost five times the whole
+        // classifier for the head alone.
+        Func<IEmotionModel> head = () => Head(options);
         return options.EmotionModel switch
         {
-            EmotionModelKind.Xception => new XceptionEmotionModel(Xception(options), flip, options.MultiCrop),
+            EmotionModelKind.Xception => xception(),
             EmotionModelKind.FaceApi => new FaceApiEmotionModel(FaceApi(options), flip),
-            EmotionModelKind.FaceApiHead => Head(options),
-            EmotionModelKind.XceptionAndHead => Combine(
-                () => new XceptionEmotionModel(Xception(options), flip, options.MultiCrop),
-
-                // The head with flips only: five crops of the 112x112 face-api input would cost five times the whole
-                // classifier for the head alone.
-                () => Head(options)),
-            EmotionModelKind.Cnn => new CnnEmotionModel(Cnn(options), flip, options.MultiCrop),
-            EmotionModelKind.CnnAndXception => Combine(
-                () => new CnnEmotionModel(Cnn(options), flip, options.MultiCrop),
-                () => new XceptionEmotionModel(Xception(options), flip, options.MultiCrop)),
-            EmotionModelKind.CnnAndHead => Combine(() => new CnnEmotionModel(Cnn(options), flip, options.MultiCrop), () => Head(options)),
-            EmotionModelKind.CnnXceptionAndHead => Combine(
-                () => new CnnEmotionModel(Cnn(options), flip, options.MultiCrop),
-                () => new XceptionEmotionModel(Xception(options), flip, options.MultiCrop),
-                () => Head(options)),
+            EmotionModelKind.FaceApiHead => head(),
+            EmotionModelKind.XceptionAndHead => Combine(xception, head),
+            EmotionModelKind.Cnn when !options.SecondCnn => CnnExperts(options)[0](),
+            EmotionModelKind.Cnn => Combine(CnnExperts(options)),
+            EmotionModelKind.CnnAndXception => Combine([.. CnnExperts(options), xception]),
+            EmotionModelKind.CnnAndHead => Combine([.. CnnExperts(options), head]),
+            EmotionModelKind.CnnXceptionAndHead => Combine([.. CnnExperts(options), xception, head]),
             _ => Ensemble(options),
         };
     }
@@ -33,6 +29,15 @@ public static class EmotionModelFactory
     public static XceptionNet Xception(VisionOptions options) => new(options.ResolvePath(options.XceptionFile), options.IntraOpThreads);
 
     public static CnnNet Cnn(VisionOptions options) => new(options.ResolvePath(options.CnnFile), options.IntraOpThreads);
+
+    /// <summary>Our CNN, and the second one when <see cref="VisionOptions.SecondCnn"/> is on, each with the configured test-time augmentation.</summary>
+    private static Func<IEmotionModel>[] CnnExperts(VisionOptions options)
+    {
+        Func<IEmotionModel> first = () => new CnnEmotionModel(Cnn(options), options.FlipAveraging, options.MultiCrop);
+        return options.SecondCnn
+            ? [first, () => new CnnEmotionModel(new CnnNet(options.ResolvePath(options.SecondCnnFile), options.IntraOpThreads), options.FlipAveraging, options.MultiCrop)]
+            : [first];
+    }
 
     public static FaceApiNet FaceApi(VisionOptions options) => new(options.ResolvePath(options.FaceApiFile), options.IntraOpThreads);
 
