@@ -8,7 +8,8 @@
 # and prints one Markdown table. Everything runs pinned to one core (MOODGRAINS_CORE, default 1) under nice 10, so a
 # training run on the other core keeps going. MODELS_DIR defaults to models/ (it must hold moodgrains-cnn.onnx);
 # OUT_DIR (default /tmp/moodgrains-vision-measure) keeps every JSON result. MOODGRAINS_BENCH_FRAMES (default 300)
-# and MOODGRAINS_STEPS (default "holdout publictest bench table") shorten or split a run.
+# and MOODGRAINS_STEPS (default "holdout publictest bench table") shorten or split a run. MOODGRAINS_HELD_OUT and
+# MOODGRAINS_CANDIDATES (space-separated names) replace the lists below, e.g. with the cnn2 rows of run 3's rule.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODELS="${1:-models}"
@@ -30,6 +31,8 @@ CANDIDATES=(
   cnn+xception+head cnn-flip+xception+head cnn-tencrop+xception+head
   xception xception-tencrop+head
 )
+[ -n "${MOODGRAINS_HELD_OUT:-}" ] && read -r -a HELD_OUT <<< "$MOODGRAINS_HELD_OUT"
+[ -n "${MOODGRAINS_CANDIDATES:-}" ] && read -r -a CANDIDATES <<< "$MOODGRAINS_CANDIDATES"
 
 [[ "$STEPS" == *" holdout "* ]] && for m in "${HELD_OUT[@]}"; do
   echo "held-out: $m" >&2
