@@ -38,13 +38,34 @@ public sealed class TransientPostgresTests
     }
 
     [Fact]
-    public void Each_pool_is_limited_unless_the_connection_string_sets_its_own()
+    public void Each_pool_is_limited_and_connects_within_a_grain_call_unless_the_connection_string_sets_its_own()
     {
-        var limited = new NpgsqlConnectionStringBuilder(PostgresPools.WithPoolLimits("Host=db.test;Username=moodgrains"));
-        Assert.Equal(PostgresPools.DefaultMaxPoolSize, limited.MaxPoolSize);
+        var limited = new NpgsqlConnectionStringBuilder(PostgresPools.WithSiloDefaults("Host=db.test;Username=moodgrains"));
+        Assert.Equal((PostgresPools.DefaultMaxPoolSize, PostgresPools.DefaultConnectTimeoutSeconds), (limited.MaxPoolSize, limited.Timeout));
         Assert.Equal("db.test", limited.Host);
 
-        var own = new NpgsqlConnectionStringBuilder(PostgresPools.WithPoolLimits("Host=db.test;Maximum Pool Size=50"));
-        Assert.Equal(50, own.MaxPoolSize);
+        var own = new NpgsqlConnectionStringBuilder(PostgresPools.WithSiloDefaults("Host=db.test;Maximum Pool Size=50;Timeout=20"));
+        Assert.Equal((50, 20), (own.MaxPoolSize, own.Timeout));
+
+        // A minimum pool size or a command timeout is not the setting they name.
+        var other = new NpgsqlConnectionStringBuilder(PostgresPools.WithSiloDefaults("Host=db.test;Minimum Pool Size=2;Command Timeout=60"));
+        Assert.Equal((PostgresPools.DefaultMaxPoolSize, PostgresPools.DefaultConnectTimeoutSeconds, 60), (other.MaxPoolSize, other.Timeout, other.CommandTimeout));
+    }
+
+    [Fact]
+    public async Task A_database_host_that_never_answers_fails_a_connection_within_the_grain_call_timeout()
+    {
+        // A listener that accepts and never speaks: the TCP connection opens, the startup handshake never completes.
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
+        await using var connection = new NpgsqlConnection(PostgresPools.WithSiloDefaults($"Host=127.0.0.1;Port={port};Username=moodgrains;Pooling=false"));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var failure = await Assert.ThrowsAsync<NpgsqlException>(() => connection.OpenAsync());
+
+        // Npgsql's own default would wait 15 s; the bounds only tell the two apart.
+        Assert.IsType<TimeoutException>(failure.InnerException);
+        Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(PostgresPools.DefaultConnectTimeoutSeconds - 0.5), TimeSpan.FromSeconds(10));
     }
 }

@@ -57,7 +57,7 @@ public static class HealthApi
         {
             try
             {
-                await using var connection = new NpgsqlConnection(PostgresPools.WithPoolLimits(options.Value.ConnectionString));
+                await using var connection = new NpgsqlConnection(PostgresPools.WithSiloDefaults(options.Value.ConnectionString));
                 await connection.OpenAsync(cancellationToken);
                 await using var command = new NpgsqlCommand("SELECT 1", connection);
                 await command.ExecuteScalarAsync(cancellationToken);

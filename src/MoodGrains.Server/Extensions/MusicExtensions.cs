@@ -23,7 +23,7 @@ public static class MusicExtensions
     /// </summary>
     public static IServiceCollection AddMusic(this IServiceCollection services, IConfiguration configuration)
     {
-        services.TryAddSingleton(sp => NpgsqlDataSource.Create(PostgresPools.WithPoolLimits(sp.GetRequiredService<IOptions<PostgresOptions>>().Value.ConnectionString)));
+        services.TryAddSingleton(sp => NpgsqlDataSource.Create(PostgresPools.WithSiloDefaults(sp.GetRequiredService<IOptions<PostgresOptions>>().Value.ConnectionString)));
         services.TryAddSingleton<TrackRepository>();
         services.TryAddSingleton<TrackResolutionRepository>();
         services.TryAddSingleton<LearnedMoodRepository>();

@@ -78,7 +78,7 @@ internal static class OrleansExtensions
             orleans.UseAdoNetClustering(b => b.Configure<IOptions<PostgresOptions>>((o, postgres) =>
             {
                 o.Invariant = Invariant;
-                o.ConnectionString = PostgresPools.WithPoolLimits(postgres.Value.ConnectionString);
+                o.ConnectionString = PostgresPools.WithSiloDefaults(postgres.Value.ConnectionString);
             }));
             orleans.UseSystemTextJsonGrainStorageSerializer();
             foreach (var store in new[] { "rooms", "users" })
@@ -86,7 +86,7 @@ internal static class OrleansExtensions
                 orleans.AddAdoNetGrainStorage(store, b => b.Configure<IOptions<PostgresOptions>>((o, postgres) =>
                 {
                     o.Invariant = Invariant;
-                    o.ConnectionString = PostgresPools.WithPoolLimits(postgres.Value.ConnectionString);
+                    o.ConnectionString = PostgresPools.WithSiloDefaults(postgres.Value.ConnectionString);
                 }));
                 // Registered after the provider, so this wrapper is what grains and the silo lifecycle resolve.
                 orleans.Services.AddKeyedSingleton<IGrainStorage>(store, (sp, _) => new RetryingGrainStorage(
@@ -96,7 +96,7 @@ internal static class OrleansExtensions
             orleans.UseAdoNetReminderService(b => b.Configure<IOptions<PostgresOptions>>((o, postgres) =>
             {
                 o.Invariant = Invariant;
-                o.ConnectionString = PostgresPools.WithPoolLimits(postgres.Value.ConnectionString);
+                o.ConnectionString = PostgresPools.WithSiloDefaults(postgres.Value.ConnectionString);
             }));
 
             // Failure detection for a small cluster on one network. Orleans' defaults (three missed 5 s probes, two

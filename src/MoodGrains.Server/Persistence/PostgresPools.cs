@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Npgsql;
 
 namespace MoodGrains.Server.Persistence;
@@ -23,10 +24,18 @@ public sealed class PostgresPools(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// <paramref name="connectionString"/> with the silo's pool limit, unless it sets its own. Applied where pools are
-    /// made (Orleans' providers, the data source, the health check), not to the configured value itself.
+    /// Seconds to wait for a new connection unless the connection string says otherwise: less than a grain call's
+    /// 5 s, so a database host that stops answering silently fails the call with a database error the caller handles,
+    /// instead of the call timing out while Npgsql still waits out its own 15 s.
     /// </summary>
-    public static string WithPoolLimits(string connectionString)
+    public const int DefaultConnectTimeoutSeconds = 3;
+
+    /// <summary>
+    /// <paramref name="connectionString"/> with the silo's pool limit and connect timeout, unless it sets its own.
+    /// Applied where pools are made (Orleans' providers, the data source, the health check), not to the configured
+    /// value itself.
+    /// </summary>
+    public static string WithSiloDefaults(string connectionString)
     {
         if (string.IsNullOrWhiteSpace(connectionString))
         {
@@ -35,10 +44,17 @@ public sealed class PostgresPools(NpgsqlDataSource dataSource)
 
         try
         {
+            var given = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+                .Select(k => k.Replace(" ", "", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
             var builder = new NpgsqlConnectionStringBuilder(connectionString);
-            if (!connectionString.Contains("pool size", StringComparison.OrdinalIgnoreCase))
+            if (!given.Overlaps(["MaximumPoolSize", "MaxPoolSize"]))
             {
                 builder.MaxPoolSize = DefaultMaxPoolSize;
+            }
+
+            if (!given.Overlaps(["Timeout", "ConnectTimeout", "ConnectionTimeout"]))
+            {
+                builder.Timeout = DefaultConnectTimeoutSeconds;
             }
 
             return builder.ConnectionString;
