@@ -7,7 +7,12 @@ namespace MoodGrains.Audio;
 internal static class ExternalTool
 {
     /// <summary>Starts <paramref name="tool"/>, or throws naming the Debian package when it is not installed.</summary>
-    public static Process Start(string tool, string package, IEnumerable<string> arguments, bool redirectStdout)
+    /// <param name="lowestPriority">
+    /// run it at the lowest CPU priority (nice 19 on Linux): work that may wait, such as decoding for a library scan
+    /// while members' frames are being read, gets only what the cores leave idle. Set on the process, not on a
+    /// thread of ours: a .NET thread's niceness would pass on to every thread it happens to create, pool threads included.
+    /// </param>
+    public static Process Start(string tool, string package, IEnumerable<string> arguments, bool redirectStdout, bool lowestPriority = false)
     {
         var info = new ProcessStartInfo(tool)
         {
@@ -21,14 +26,29 @@ internal static class ExternalTool
             info.ArgumentList.Add(argument);
         }
 
+        Process process;
         try
         {
-            return Process.Start(info) ?? throw new InvalidOperationException($"{tool} did not start.");
+            process = Process.Start(info) ?? throw new InvalidOperationException($"{tool} did not start.");
         }
         catch (Win32Exception e)
         {
             throw new InvalidOperationException($"{tool} was not found on PATH; install the Debian package {package}.", e);
         }
+
+        if (lowestPriority)
+        {
+            try
+            {
+                process.PriorityClass = ProcessPriorityClass.Idle;
+            }
+            catch (Exception e) when (e is InvalidOperationException or Win32Exception)
+            {
+                // Already finished, or not permitted here: it runs at normal priority.
+            }
+        }
+
+        return process;
     }
 
     /// <summary>Runs the tool to the end and returns its stdout; a non-zero exit throws with the last lines it wrote to stderr.</summary>

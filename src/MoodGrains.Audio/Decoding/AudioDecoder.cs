@@ -15,6 +15,7 @@ public sealed class AudioDecodeException(string message, Exception? inner = null
 /// Decodes anything ffmpeg reads (MP3, Ogg/Opus, FLAC, M4A, WAV, ...) to mono 32-bit float PCM at a fixed rate by
 /// running Debian's ffmpeg with its output on a pipe. A process rather than bindings: ffmpeg's own demuxers and
 /// decoders cover every format an operator's folder may hold, and a crash on a hostile file stays in that process.
+/// Decoding is always work that may wait (a library scan, an analysis), so ffmpeg runs at the lowest CPU priority.
 /// </summary>
 public static class AudioDecoder
 {
@@ -37,7 +38,7 @@ public static class AudioDecoder
             "-nostdin", "-hide_banner", "-loglevel", "error", "-threads", "1",
             "-i", path, "-vn", "-t", maxSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "-f", "f32le", "-ac", "1", "-ar", sampleRate.ToString(System.Globalization.CultureInfo.InvariantCulture), "pipe:1",
-        ], redirectStdout: true);
+        ], redirectStdout: true, lowestPriority: true);
         using var registration = cancellationToken.Register(() =>
         {
             try

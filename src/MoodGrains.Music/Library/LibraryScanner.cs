@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using MoodGrains.Audio;
 using MoodGrains.Audio.Analysis;
 using MoodGrains.Audio.Decoding;
 using MoodGrains.Audio.Demo;
@@ -33,8 +32,7 @@ public sealed record LibraryScanReport(
 /// symbolic link), reads tags and duration with TagLib#, falls back to the file name and to a demo library's
 /// manifest.json, analyses the audio for features (<see cref="AudioAnalyzer"/>), fingerprints the bytes and upserts
 /// through <see cref="LibraryRepository"/>. A file whose path, size and modification time are already stored is
-/// left alone, so a re-scan of an unchanged library reads no audio. Decoding and analysis run as
-/// <see cref="BackgroundWork"/>, below the priority of live work. Used by <c>moodgrains library scan</c> and by the
+/// left alone, so a re-scan of an unchanged library reads no audio. Used by <c>moodgrains library scan</c> and by the
 /// server at start-up.
 /// </summary>
 public sealed class LibraryScanner(LibraryRepository library, AudioAnalyzer analyzer)
@@ -194,8 +192,7 @@ public sealed class LibraryScanner(LibraryRepository library, AudioAnalyzer anal
         AudioAnalysis analysis;
         try
         {
-            // Below live work: on a server's first start the scan decodes every file while members send frames.
-            analysis = await BackgroundWork.RunAsync(() => _analyzer.Analyze(path, cancellationToken), cancellationToken);
+            analysis = await Task.Run(() => _analyzer.Analyze(path, cancellationToken), cancellationToken);
         }
         catch (AudioDecodeException e)
         {
