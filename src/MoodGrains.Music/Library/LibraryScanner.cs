@@ -192,7 +192,9 @@ public sealed class LibraryScanner(LibraryRepository library, AudioAnalyzer anal
         AudioAnalysis analysis;
         try
         {
-            analysis = await Task.Run(() => _analyzer.Analyze(path, cancellationToken), cancellationToken);
+            // A thread of its own (LongRunning), not a pool thread: the decode blocks for seconds reading ffmpeg, which
+            // runs at the lowest priority, and on a server's first start the pool is busy with members' frames.
+            analysis = await Task.Factory.StartNew(() => _analyzer.Analyze(path, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
         catch (AudioDecodeException e)
         {
