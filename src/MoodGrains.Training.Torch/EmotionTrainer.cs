@@ -70,6 +70,7 @@ public sealed class EmotionTrainer(string dataDir, string outDir, int threads, T
         var data = FerTensors.Load(dataDir, settings.LimitPerClass);
         var (train, validation) = data.Split(settings.ValidationFraction, settings.SplitSeed);
         Write($"{data.Count} images: {train.Length} for training, {validation.Length} held out (seed {settings.SplitSeed}); {threads} torch threads");
+        var teacher = settings.Teacher is null ? null : LoadTeacher(settings, data, train);
 
         torch.manual_seed(settings.Seed);
         using var model = new EmotionCnn(settings.Shape);
@@ -114,14 +115,15 @@ public sealed class EmotionTrainer(string dataDir, string outDir, int threads, T
             state = new TrainingState(settings, Path.GetFullPath(dataDir), command, train.Length, validation.Length, 0, 0, 0, 0, []);
             Write($"model: {settings.Shape}, {parameters.Sum(p => p.numel()):N0} parameters; augmentation: {settings.Augmentation}");
             Write($"settings: {settings.Epochs} epochs of {batchesPerEpoch} batches of {settings.BatchSize}, SGD Nesterov momentum {settings.Momentum}, peak lr {settings.PeakLearningRate}, " +
-                $"warm-up {settings.WarmupEpochs} epochs then cosine, weight decay {settings.WeightDecay}, label smoothing {settings.LabelSmoothing}, seed {settings.Seed}");
+                $"warm-up {settings.WarmupEpochs} epochs then cosine, weight decay {settings.WeightDecay}, label smoothing {settings.LabelSmoothing}, seed {settings.Seed}" +
+                (teacher is null ? "" : $", teacher weight {settings.TeacherWeight}"));
         }
 
         for (var epoch = state.CompletedEpochs + 1; epoch <= settings.Epochs; epoch++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var partial = state.Partial is { } p && p.Epoch == epoch ? p : new EpochProgress(epoch, 0, 0, 0, 0, 0);
-            var record = TrainEpoch(model, optimizer, data, train, validation, settings, partial, batchesPerEpoch, (epoch - 1L) * batchesPerEpoch, totalSteps,
+            var record = TrainEpoch(model, optimizer, data, teacher, train, validation, settings, partial, batchesPerEpoch, (epoch - 1L) * batchesPerEpoch, totalSteps,
                 progress =>
                 {
                     state = state with { Steps = ((epoch - 1L) * batchesPerEpoch) + progress.Batches, Partial = progress };
@@ -158,7 +160,7 @@ public sealed class EmotionTrainer(string dataDir, string outDir, int threads, T
     }
 
     private EpochRecord TrainEpoch(
-        EmotionCnn model, TorchSharp.Modules.OptimizerHelper optimizer, FerTensors data, int[] train, int[] validation, TrainingSettings settings,
+        EmotionCnn model, TorchSharp.Modules.OptimizerHelper optimizer, FerTensors data, float[]? teacher, int[] train, int[] validation, TrainingSettings settings,
         EpochProgress start, int batches, long firstStep, long totalSteps, Action<EpochProgress> checkpoint, CancellationToken cancellationToken)
     {
         var epoch = start.Epoch;
@@ -197,11 +199,17 @@ public sealed class EmotionTrainer(string dataDir, string outDir, int threads, T
                 group.LearningRate = learningRate;
             }
 
-            var (images, labels) = data.Batch(order.AsSpan(b * settings.BatchSize, settings.BatchSize));
+            var indices = order.AsSpan(b * settings.BatchSize, settings.BatchSize);
+            var (images, labels) = data.Batch(indices);
             var augmented = settings.Augmentation.Apply(images, random);
             optimizer.zero_grad();
             var logits = model.forward(augmented);
             var loss = SmoothedCrossEntropy(logits, labels, settings.LabelSmoothing);
+            if (teacher is not null)
+            {
+                loss = ((1 - settings.TeacherWeight) * loss) + (settings.TeacherWeight * SoftCrossEntropy(logits, TeacherTargets(teacher, indices)));
+            }
+
             var lossValue = loss.item<float>();
             if (!float.IsFinite(lossValue))
             {
@@ -274,6 +282,54 @@ public sealed class EmotionTrainer(string dataDir, string outDir, int threads, T
         var nll = -logProbabilities.gather(1, labels.unsqueeze(1)).squeeze(1);
         var uniform = -logProbabilities.mean([1]);
         return (((1 - smoothing) * nll) + (smoothing * uniform)).mean();
+    }
+
+    /// <summary>Cross-entropy against soft targets (rows of probabilities): the distillation term.</summary>
+    public static Tensor SoftCrossEntropy(Tensor logits, Tensor targets) =>
+        -(targets * nn.functional.log_softmax(logits, 1)).sum([1]).mean();
+
+    /// <summary>
+    /// The teacher's probabilities for every image in data order (Count x 7; held-out rows stay zero and are never
+    /// read), after checking the file is the one the run was set up with and has a row for every training image.
+    /// </summary>
+    private float[] LoadTeacher(TrainingSettings settings, FerTensors data, int[] train)
+    {
+        var file = settings.Teacher!;
+        var hash = File.Exists(file) ? ModelFiles.Sha256(file) : null;
+        if (hash is null || (settings.TeacherSha256 is { } expected && !string.Equals(hash, expected, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new InvalidOperationException($"the teacher file '{file}' is {(hash is null ? "missing" : "not the file this run was set up with")}.");
+        }
+
+        var (name, rows) = TeacherFile.Read(file);
+        const int classes = EmotionCnnShape.Classes;
+        var table = new float[data.Count * classes];
+        foreach (var i in train)
+        {
+            var relative = Path.GetRelativePath(dataDir, data.Paths[i]).Replace('\\', '/');
+            if (!rows.TryGetValue(relative, out var probabilities))
+            {
+                throw new InvalidOperationException($"the teacher file '{file}' has no row for the training image '{relative}'.");
+            }
+
+            probabilities.CopyTo(table, i * classes);
+        }
+
+        Write($"teacher: {name} ({file}, sha256 {hash}), weight {settings.TeacherWeight}");
+        return table;
+    }
+
+    private static Tensor TeacherTargets(float[] teacher, ReadOnlySpan<int> indices)
+    {
+        var rows = new float[indices.Length * EmotionCnnShape.Classes];
+        for (var i = 0; i < indices.Length; i++)
+        {
+            Array.Copy(teacher, indices[i] * EmotionCnnShape.Classes, rows, i * EmotionCnnShape.Classes, EmotionCnnShape.Classes);
+        }
+
+        var targets = empty([indices.Length, EmotionCnnShape.Classes]);
+        targets.data<float>().CopyFrom(rows);
+        return targets;
     }
 
     private void SaveCheckpoint(EmotionCnn model, TorchSharp.Modules.OptimizerHelper optimizer, TrainingState state, bool best)

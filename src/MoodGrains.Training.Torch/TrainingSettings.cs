@@ -11,6 +11,9 @@ namespace MoodGrains.Training.Torch;
 /// <param name="Seed">initial weights, batch order, augmentation and dropout.</param>
 /// <param name="InitialWeights">another run's weights to start from instead of random ones (a second learning-rate cycle); that run must have held out the same slice.</param>
 /// <param name="InitialWeightsSha256">the SHA-256 of <paramref name="InitialWeights"/> when this run was set up; a start from these settings refuses other weights (a resume reads its checkpoint instead).</param>
+/// <param name="Teacher">a <c>TeacherFile</c> of soft targets for the training images (distillation), or null.</param>
+/// <param name="TeacherSha256">the SHA-256 of <paramref name="Teacher"/> when this run was set up; every start and resume refuses another file.</param>
+/// <param name="TeacherWeight">the loss is (1 - w) x the smoothed cross-entropy with the labels + w x the cross-entropy with the teacher's probabilities.</param>
 public sealed record TrainingSettings(
     EmotionCnnShape Shape,
     Augmentation Augmentation,
@@ -27,7 +30,10 @@ public sealed record TrainingSettings(
     int BatchesPerEpoch = 0,
     int LimitPerClass = int.MaxValue,
     string? InitialWeights = null,
-    string? InitialWeightsSha256 = null)
+    string? InitialWeightsSha256 = null,
+    string? Teacher = null,
+    string? TeacherSha256 = null,
+    double TeacherWeight = 0)
 {
     /// <summary>The learning rate at optimiser step <paramref name="step"/> of <paramref name="totalSteps"/>.</summary>
     public double LearningRate(long step, long totalSteps)

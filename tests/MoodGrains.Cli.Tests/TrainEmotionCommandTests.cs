@@ -15,6 +15,8 @@ public sealed class TrainEmotionCommandTests
     [InlineData("--data . --out x --label-smoothing 1.5")]
     [InlineData("--data . --out x --resume --epochs 3")]
     [InlineData("--data . --out x --init /no/such/run")]
+    [InlineData("--data . --out x --teacher-weight 0.5")]
+    [InlineData("--data . --out x --teacher /no/such/teacher.csv")]
     public async Task Bad_arguments_are_usage_errors(string args)
     {
         var list = args.Split(' ', StringSplitOptions.RemoveEmptyEntries);

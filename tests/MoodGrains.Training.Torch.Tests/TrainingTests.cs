@@ -50,6 +50,61 @@ public sealed class TrainingTests : IDisposable
         Assert.InRange(settings.LearningRate(999, 1000), 0, 1e-5);
     }
 
+    [Fact]
+    public void With_the_teacher_alone_the_network_learns_the_teachers_answers_not_the_labels()
+    {
+        // The teacher says "surprise" for every face, whatever its folder: with weight 1 only the teacher teaches.
+        var images = SyntheticFaces(perClass: 6);
+        var data = FerTensors.Load(images);
+        var teacherFile = Path.Combine(_root.FullName, "teacher.csv");
+        var surprise = new float[Emotions.Count];
+        surprise[(int)Emotion.Surprise] = 1;
+        Training.Vision.TeacherFile.Write(teacherFile, "always surprise", data.Paths.Select(p => (Path.GetRelativePath(images, p), surprise)));
+        var settings = new TrainingSettings(new EmotionCnnShape([4], 1, 0), Augmentation.Default, Epochs: 6, BatchSize: 6, PeakLearningRate: 0.05,
+            ValidationFraction: 0, WarmupEpochs: 0, Teacher: teacherFile, TeacherSha256: Training.Vision.ModelFiles.Sha256(teacherFile), TeacherWeight: 1);
+        var output = Path.Combine(_root.FullName, "taught");
+
+        new EmotionTrainer(images, output, 1, TextWriter.Null).Run(settings, resume: false, "test", CancellationToken.None);
+
+        using var model = EmotionTrainer.LoadModel(Path.Combine(output, EmotionTrainer.CheckpointFolder, EmotionTrainer.ModelFile), settings.Shape);
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var (all, _) = data.Batch(Enumerable.Range(0, data.Count).ToArray());
+        var predicted = model.forward(all).argmax(1).data<long>().ToArray();
+        Assert.All(predicted, p => Assert.Equal((long)Emotion.Surprise, p));
+        Assert.Contains("teacher: always surprise", File.ReadAllText(Path.Combine(output, EmotionTrainer.LogFile)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_teacher_file_without_a_training_image_or_changed_since_the_run_was_set_up_is_refused()
+    {
+        var images = SyntheticFaces(perClass: 3);
+        var data = FerTensors.Load(images);
+        var teacherFile = Path.Combine(_root.FullName, "partial-teacher.csv");
+        var uniform = Enumerable.Repeat(1f / Emotions.Count, Emotions.Count).ToArray();
+        Training.Vision.TeacherFile.Write(teacherFile, "uniform", data.Paths.Skip(1).Select(p => (Path.GetRelativePath(images, p), uniform)));
+        var settings = new TrainingSettings(new EmotionCnnShape([4], 1, 0), Augmentation.Default, Epochs: 1, BatchSize: 4, ValidationFraction: 0,
+            Teacher: teacherFile, TeacherSha256: Training.Vision.ModelFiles.Sha256(teacherFile), TeacherWeight: 0.5);
+
+        var missing = Assert.Throws<InvalidOperationException>(() =>
+            new EmotionTrainer(images, Path.Combine(_root.FullName, "a"), 1, TextWriter.Null).Run(settings, resume: false, "test", CancellationToken.None));
+        Assert.Contains(Path.GetRelativePath(images, data.Paths[0]), missing.Message, StringComparison.Ordinal);
+
+        var changed = Assert.Throws<InvalidOperationException>(() =>
+            new EmotionTrainer(images, Path.Combine(_root.FullName, "b"), 1, TextWriter.Null).Run(settings with { TeacherSha256 = new string('0', 64) }, resume: false, "test", CancellationToken.None));
+        Assert.Contains("not the file this run was set up with", changed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_soft_cross_entropy_of_one_hot_targets_is_the_plain_cross_entropy()
+    {
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var logits = TorchSharp.torch.tensor(new float[] { 2, 0.5f, -1, 0, 0, 0, 1, -0.5f, 3, 0, 0.2f, 0, 0, 0 }).reshape(2, 7);
+        var labels = TorchSharp.torch.tensor(new long[] { 0, 1 });
+        var oneHot = TorchSharp.torch.nn.functional.one_hot(labels, 7).to_type(TorchSharp.torch.ScalarType.Float32);
+
+        Assert.Equal(EmotionTrainer.SmoothedCrossEntropy(logits, labels, 0).item<float>(), EmotionTrainer.SoftCrossEntropy(logits, oneHot).item<float>(), 5);
+    }
+
     /// <summary>A FER-layout folder of tiny synthetic faces, each class a different brightness and blob size.</summary>
     private string SyntheticFaces(int perClass)
     {

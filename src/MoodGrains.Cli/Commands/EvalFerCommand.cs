@@ -12,7 +12,7 @@ internal sealed class EvalFerCommand : ICliCommand
 {
     private static readonly string UsageText =
         $"moodgrains eval fer --images DIR [--model {VisionModelNames.Choices}] [--all] " +
-        "[--holdout F [--split-seed S]] [--settings APPSETTINGS.json] [--limit N] [--threads N] [--models DIR] [--json]";
+        "[--holdout F [--split-seed S]] [--settings APPSETTINGS.json] [--limit N] [--threads N] [--models DIR] [--probabilities FILE.csv] [--json]";
 
     /// <summary>The trainer's held-out draw (TrainingSettings.SplitSeed), so --holdout 0.1 is the slice our CNN never trained on.</summary>
     private const int TrainerSplitSeed = 20131;
@@ -28,7 +28,7 @@ internal sealed class EvalFerCommand : ICliCommand
             throw new UsageException("fitting the ensemble is its own command now: moodgrains fit emotion-ensemble --images DIR --out FILE.json", UsageText);
         }
 
-        var parsed = CliArgs.Parse(args, UsageText, ["--images", "--model", "--limit", "--threads", "--models", "--holdout", "--split-seed", "--settings"], ["--json", "--all"]);
+        var parsed = CliArgs.Parse(args, UsageText, ["--images", "--model", "--limit", "--threads", "--models", "--holdout", "--split-seed", "--settings", "--probabilities"], ["--json", "--all"]);
         var imagesDir = parsed.Folder("--images");
 
         var limit = parsed.Int("--limit", int.MaxValue, min: 1);
@@ -62,6 +62,12 @@ internal sealed class EvalFerCommand : ICliCommand
             throw parsed.Fail($"no images in label folders ({string.Join(", ", Emotions.Names)}) under '{imagesDir}'");
         }
 
+        var probabilities = parsed.Value("--probabilities");
+        if (probabilities is not null && parsed.Has("--all"))
+        {
+            throw parsed.Fail("--probabilities writes one configuration's answers; name it with --model instead of --all");
+        }
+
         var options = new VisionOptions { ModelDirectory = modelDir };
         if (parsed.Has("--all"))
         {
@@ -82,11 +88,14 @@ internal sealed class EvalFerCommand : ICliCommand
             label = modelName == VisionModelNames.Default ? $"default ({VisionModelNames.Describe(options)})" : modelName;
         }
 
-        return Task.FromResult(EvaluateOne(options, label, samples, threads, parsed.Has("--json"), cancellationToken));
+        var code = EvaluateOne(options, label, samples, threads, parsed.Has("--json"), probabilities is null ? null : (imagesDir, probabilities), cancellationToken);
+        return Task.FromResult(code);
     }
 
     /// <summary>The shipped path: FrameAnalyzer.ClassifyFace, one image per call, as a live frame would be.</summary>
-    private static int EvaluateOne(VisionOptions options, string label, List<(string Path, int Label)> samples, int threads, bool json, CancellationToken cancellationToken)
+    /// <param name="probabilities">where to write each image's seven probabilities (<see cref="TeacherFile"/>), paths relative to the images folder.</param>
+    private static int EvaluateOne(
+        VisionOptions options, string label, List<(string Path, int Label)> samples, int threads, bool json, (string Root, string File)? probabilities, CancellationToken cancellationToken)
     {
         var errors = options.Validate();
         if (errors.Count > 0)
@@ -97,6 +106,7 @@ internal sealed class EvalFerCommand : ICliCommand
 
         using var analyzer = new FrameAnalyzer(options);
         var predictions = new int[samples.Count];
+        var answers = new float[samples.Count][];
         var classifyTicks = new double[samples.Count];
         var failures = 0;
         analyzer.ClassifyFace(File.ReadAllBytes(samples[0].Path)); // warm-up: the first inference call allocates its buffers
@@ -112,9 +122,22 @@ internal sealed class EvalFerCommand : ICliCommand
             }
 
             predictions[i] = (int)result.Faces[0].Emotions.Dominant;
+            answers[i] = result.Faces[0].Emotions.Probabilities;
             classifyTicks[i] = result.Timings.ClassifyMs;
         });
         wall.Stop();
+
+        if (probabilities is var (root, file))
+        {
+            if (failures > 0)
+            {
+                Console.Error.WriteLine($"error: {failures} image(s) could not be classified; {file} was not written");
+                return 1;
+            }
+
+            TeacherFile.Write(file, label, samples.Select((s, i) => (System.IO.Path.GetRelativePath(root, s.Path), answers[i])));
+            Console.Error.WriteLine($"wrote {samples.Count} images' probabilities to {file}");
+        }
 
         var metrics = ClassificationMetrics.Compute(samples.Select(s => s.Label).ToArray(), predictions);
         var msPerImage = classifyTicks.Sum() / samples.Count;

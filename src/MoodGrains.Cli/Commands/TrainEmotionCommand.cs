@@ -10,7 +10,8 @@ internal sealed class TrainEmotionCommand : ICliCommand
 {
     private const string UsageText = "moodgrains train emotion --data DIR --out DIR [--resume] [--epochs N] [--seed S] [--threads N] [--batch-size N] " +
         "[--lr X] [--weight-decay X] [--label-smoothing X] [--validation F] [--split-seed S] [--widths 32,64,128,256] [--convs N] [--dropout X] " +
-        "[--batches N (smoke: batches per epoch)] [--limit N (images per class)] [--init RUN_DIR (start from that run's best weights)]";
+        "[--batches N (smoke: batches per epoch)] [--limit N (images per class)] [--init RUN_DIR (start from that run's best weights)] " +
+        "[--teacher FILE.csv (soft targets from eval fer --probabilities) [--teacher-weight W (default 0.5)]]";
 
     /// <summary>The exported network, in the output folder of a finished run.</summary>
     public const string OnnxFile = "moodgrains-cnn.onnx";
@@ -25,7 +26,7 @@ internal sealed class TrainEmotionCommand : ICliCommand
     {
         var parsed = CliArgs.Parse(args, UsageText,
             ["--data", "--out", "--epochs", "--seed", "--threads", "--batch-size", "--lr", "--weight-decay", "--label-smoothing", "--validation",
-                "--split-seed", "--widths", "--convs", "--dropout", "--batches", "--limit", "--init"],
+                "--split-seed", "--widths", "--convs", "--dropout", "--batches", "--limit", "--init", "--teacher", "--teacher-weight"],
             ["--resume"]);
         var data = parsed.Folder("--data");
         var output = parsed.Required("--out");
@@ -113,8 +114,28 @@ internal sealed class TrainEmotionCommand : ICliCommand
             throw parsed.Fail("--lr must be positive and --weight-decay not negative");
         }
 
+        var teacher = parsed.Value("--teacher") is { } file ? System.IO.Path.GetFullPath(file) : null;
+        if (teacher is null && parsed.Has("--teacher-weight"))
+        {
+            throw parsed.Fail("--teacher-weight needs --teacher FILE");
+        }
+
+        if (teacher is not null && !File.Exists(teacher))
+        {
+            throw parsed.Fail($"--teacher: '{teacher}' does not exist (write it with moodgrains eval fer --images DIR --model NAME --probabilities FILE)");
+        }
+
+        var teacherWeight = teacher is null ? 0 : parsed.Double("--teacher-weight", 0.5);
+        if (teacher is not null && teacherWeight is <= 0 or > 1)
+        {
+            throw parsed.Fail($"--teacher-weight takes a number above 0 and at most 1, not '{teacherWeight}'");
+        }
+
         return defaults with
         {
+            Teacher = teacher,
+            TeacherSha256 = teacher is null ? null : ModelFiles.Sha256(teacher),
+            TeacherWeight = teacherWeight,
             Epochs = parsed.Int("--epochs", defaults.Epochs, min: 1),
             Seed = parsed.Int("--seed", defaults.Seed),
             SplitSeed = parsed.Int("--split-seed", defaults.SplitSeed),
