@@ -24,6 +24,27 @@ public sealed class TrainEmotionCommandTests
         Assert.StartsWith("moodgrains train emotion ", error.Usage, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_malformed_teacher_file_is_a_usage_error_naming_its_line()
+    {
+        var folder = Directory.CreateTempSubdirectory("moodgrains-bad-teacher-");
+        try
+        {
+            var file = Path.Combine(folder.FullName, "teacher.csv");
+            await File.WriteAllTextAsync(file, "# teacher: test\npath,angry,disgust,fear,happy,sad,surprise,neutral\nhappy/1.png,0.5,0.6,0,0,0,0,0\n");
+
+            var error = await Assert.ThrowsAsync<UsageException>(() =>
+                new TrainEmotionCommand().RunAsync(["--data", folder.FullName, "--out", Path.Combine(folder.FullName, "out"), "--teacher", file], CancellationToken.None));
+
+            Assert.Contains("line 3", error.Message, StringComparison.Ordinal);
+            Assert.False(Directory.Exists(Path.Combine(folder.FullName, "out")));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
     /// <summary>The CI smoke run: a few batches on a handful of FER-2013 training faces, then export and parity.</summary>
     [SharedDataFact]
     public async Task A_few_batches_train_export_and_pass_the_parity_check()

@@ -62,7 +62,7 @@ internal sealed class TrainEmotionCommand : ICliCommand
         {
             trainer.Run(settings, resume, string.Join(' ', ["moodgrains", .. Path, .. args]), stop.Token);
         }
-        catch (InvalidOperationException e)
+        catch (Exception e) when (e is InvalidOperationException or InvalidDataException)
         {
             throw parsed.Fail(e.Message);
         }
@@ -123,6 +123,18 @@ internal sealed class TrainEmotionCommand : ICliCommand
         if (teacher is not null && !File.Exists(teacher))
         {
             throw parsed.Fail($"--teacher: '{teacher}' does not exist (write it with moodgrains eval fer --images DIR --model NAME --probabilities FILE)");
+        }
+
+        if (teacher is not null)
+        {
+            try
+            {
+                _ = TeacherFile.Read(teacher);
+            }
+            catch (InvalidDataException e)
+            {
+                throw parsed.Fail("--teacher: " + e.Message);
+            }
         }
 
         var teacherWeight = teacher is null ? 0 : parsed.Double("--teacher-weight", 0.5);
