@@ -81,11 +81,7 @@ public sealed class EmotionTrainer(string dataDir, string outDir, int threads, T
         }
         else if (settings.InitialWeights is { } initial)
         {
-            var hash = File.Exists(initial) ? ModelFiles.Sha256(initial) : null;
-            if (hash is null || (settings.InitialWeightsSha256 is { } expected && !string.Equals(hash, expected, StringComparison.OrdinalIgnoreCase)))
-            {
-                throw new InvalidOperationException($"the initial weights '{initial}' are {(hash is null ? "missing" : "not the file this run was set up with")}.");
-            }
+            var hash = VerifiedSha256(initial, settings.InitialWeightsSha256, "the initial weights", "are");
 
             model.load(initial);
             Write($"starting from {initial} (sha256 {hash})");
@@ -295,11 +291,7 @@ public sealed class EmotionTrainer(string dataDir, string outDir, int threads, T
     private float[] LoadTeacher(TrainingSettings settings, FerTensors data, int[] train)
     {
         var file = settings.Teacher!;
-        var hash = File.Exists(file) ? ModelFiles.Sha256(file) : null;
-        if (hash is null || (settings.TeacherSha256 is { } expected && !string.Equals(hash, expected, StringComparison.OrdinalIgnoreCase)))
-        {
-            throw new InvalidOperationException($"the teacher file '{file}' is {(hash is null ? "missing" : "not the file this run was set up with")}.");
-        }
+        var hash = VerifiedSha256(file, settings.TeacherSha256, "the teacher file", "is");
 
         var (name, rows) = TeacherFile.Read(file);
         const int classes = EmotionCnnShape.Classes;
@@ -317,6 +309,18 @@ public sealed class EmotionTrainer(string dataDir, string outDir, int threads, T
 
         Write($"teacher: {name} ({file}, sha256 {hash}), weight {settings.TeacherWeight}");
         return table;
+    }
+
+    /// <summary>The file's SHA-256, after checking it exists and, when the settings recorded one, that it is the same.</summary>
+    private static string VerifiedSha256(string file, string? expected, string what, string verb)
+    {
+        var hash = File.Exists(file) ? ModelFiles.Sha256(file) : null;
+        if (hash is null || (expected is not null && !string.Equals(hash, expected, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new InvalidOperationException($"{what} '{file}' {verb} {(hash is null ? "missing" : "not the file this run was set up with")}.");
+        }
+
+        return hash;
     }
 
     private static Tensor TeacherTargets(float[] teacher, ReadOnlySpan<int> indices)
