@@ -92,9 +92,9 @@ public sealed class VisionOptions
     public string HaarCascadePath { get; set; } = "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml";
 
     /// <summary>
-    /// The default is the offline configuration chosen by the rule fixed before measuring (docs/vision.md): our CNN,
-    /// mini-Xception and the face-api head, ten-crop, combined by the equal-weight geometric mean (69.69 % on FER-2013
-    /// PublicTest).
+    /// The default is the offline configuration chosen by the rule fixed before measuring (docs/vision.md): our two
+    /// CNNs (<see cref="SecondCnn"/>), mini-Xception and the face-api head, ten-crop, combined by the equal-weight
+    /// geometric mean.
     /// </summary>
     public EmotionModelKind EmotionModel { get; set; } = EmotionModelKind.CnnXceptionAndHead;
 
@@ -114,11 +114,11 @@ public sealed class VisionOptions
     public string CnnFile { get; set; } = "moodgrains-cnn.onnx";
 
     /// <summary>
-    /// Wherever the configuration runs our CNN, also run a second, independently trained one
-    /// (<see cref="SecondCnnFile"/>) with the same test-time augmentation; each network is an equal expert of the
-    /// geometric mean (so <c>cnn2+xception</c> weighs three networks 1/3 each).
+    /// Wherever the configuration runs our CNN, also run the second one (<see cref="SecondCnnFile"/>) with the same
+    /// test-time augmentation; each network is an equal expert of the geometric mean (so <c>cnn2+xception</c> weighs
+    /// three networks 1/3 each). On by default, as the offline rule chose; the server's live setting turns it off.
     /// </summary>
-    public bool SecondCnn { get; set; }
+    public bool SecondCnn { get; set; } = true;
 
     /// <summary>The second CNN of <see cref="SecondCnn"/>, exported like <see cref="CnnFile"/>.</summary>
     public string SecondCnnFile { get; set; } = "moodgrains-cnn-b.onnx";

@@ -58,6 +58,7 @@ public sealed class VisionModelNamesTests
                       "CnnFile": "our-cnn.onnx",
                       "FlipAveraging": true,
                       "MultiCrop": false,
+                      "SecondCnn": false,
                       "MinDetectionScore": 0.8,
                       "MaxPixels": 2073600
                     }

@@ -191,8 +191,8 @@ public sealed class OptionsValidationTests
 
         // The live vision setting comes from appsettings.json: near-face BlazeFace, score >= 0.75, our CNN with its mirror.
         var vision = Get<VisionOptions>();
-        Assert.Equal(("blazeface-front.onnx", 0.75f, EmotionModelKind.Cnn, true, false),
-            (vision.BlazeFaceFile, vision.MinDetectionScore, vision.EmotionModel, vision.FlipAveraging, vision.MultiCrop));
+        Assert.Equal(("blazeface-front.onnx", 0.75f, EmotionModelKind.Cnn, true, false, false),
+            (vision.BlazeFaceFile, vision.MinDetectionScore, vision.EmotionModel, vision.FlipAveraging, vision.MultiCrop, vision.SecondCnn));
         Assert.Equal((512 * 1024, 8), (vision.MaxPayloadBytes, vision.MaxFaces));
 
         var spotify = Get<SpotifyOptions>();

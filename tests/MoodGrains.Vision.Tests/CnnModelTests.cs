@@ -121,7 +121,7 @@ public sealed class CnnModelTests : IDisposable
         var options = VisionFixture.DefaultOptions();
         options.EmotionModel = kind;
         options.CnnFile = CnnPath;
-        options.MultiCrop = false;
+        (options.MultiCrop, options.SecondCnn) = (false, false);
         Assert.Empty(options.Validate());
         using var face = RandomFace(64, 64, seed: 11);
 
@@ -136,7 +136,7 @@ public sealed class CnnModelTests : IDisposable
     public void The_cnn_and_xception_combination_is_the_geometric_mean_of_both()
     {
         var options = VisionFixture.DefaultOptions();
-        (options.EmotionModel, options.CnnFile, options.FlipAveraging, options.MultiCrop) = (EmotionModelKind.CnnAndXception, CnnPath, true, false);
+        (options.EmotionModel, options.CnnFile, options.FlipAveraging, options.MultiCrop, options.SecondCnn) = (EmotionModelKind.CnnAndXception, CnnPath, true, false, false);
         using var face = RandomFace(64, 64, seed: 13);
         using var cnn = new CnnNet(CnnPath, 1);
         using var xception = EmotionModelFactory.Xception(options);
