@@ -75,22 +75,18 @@ public sealed partial class RedisLink(IOptions<RedisOptions> options, IOptions<C
             return;
         }
 
-        bool? wasConnected = null;
+        var state = new SteadyLinkState();
         while (!stoppingToken.IsCancellationRequested)
         {
             var connected = _multiplexer.IsConnected;
-            if (connected != wasConnected)
+            switch (state.Observe(connected))
             {
-                if (connected)
-                {
+                case true:
                     LogConnected(endpoints);
-                }
-                else
-                {
+                    break;
+                case false:
                     LogUnreachable(endpoints);
-                }
-
-                wasConnected = connected;
+                    break;
             }
 
             if (connected)
