@@ -11,7 +11,9 @@ namespace MoodGrains.Grains.Rooms;
 /// </summary>
 public sealed partial class RoomGrain : IIncomingGrainCallFilter
 {
-    private static readonly TimeSpan MoodRestoreBudget = TimeSpan.FromSeconds(5);
+    // Spent inside the activation, so inside the first caller's call, whose timeout is 5 s by default: a member whose
+    // user grain sat on a dead silo must not make that call time out, and the faces refill a missing mood in seconds.
+    private static readonly TimeSpan MoodRestoreBudget = TimeSpan.FromSeconds(2);
 
     // Per call, not per grain: a call that interleaves (a search's membership check) while a command awaits must not
     // replace or clear the command's id before the command saves it.
