@@ -5,11 +5,29 @@ namespace MoodGrains.Server.Tests;
 /// <summary>Which readings of Redis's connected flag become a log line: one line per outage, however it flaps.</summary>
 public sealed class SteadyLinkStateTests
 {
-    [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void The_first_reading_is_reported_at_once(bool connected) =>
-        Assert.Equal(connected, new SteadyLinkState().Observe(connected));
+    [Fact]
+    public void A_first_reading_that_answers_is_reported_at_once() =>
+        Assert.Equal(true, new SteadyLinkState().Observe(true));
+
+    [Fact]
+    public void A_first_connection_still_being_made_is_not_an_outage()
+    {
+        var state = new SteadyLinkState();
+
+        var reports = new[] { false, true, true }.Select(state.Observe).ToArray();
+
+        Assert.Equal(new bool?[] { null, true, null }, reports);
+    }
+
+    [Fact]
+    public void Redis_away_from_the_start_is_reported_once_it_held_for_two_readings()
+    {
+        var state = new SteadyLinkState();
+
+        var reports = new[] { false, false, false, true, true }.Select(state.Observe).ToArray();
+
+        Assert.Equal(new bool?[] { null, false, null, null, true }, reports);
+    }
 
     [Fact]
     public void An_outage_is_reported_once_it_held_for_two_readings_and_its_end_likewise()

@@ -1,9 +1,10 @@
 namespace MoodGrains.Server.Backplane;
 
 /// <summary>
-/// Turns the client's connected flag, read once a watch, into the changes worth a log line: the first reading, then a
-/// new state only once it has held for <see cref="Watches"/> readings in a row. A connection that drops and comes back
-/// between two readings, or answers for one reading while Redis is restarting, is one outage in the log, not several.
+/// Turns the client's connected flag, read once a watch, into the changes worth a log line: a state once it has held
+/// for <see cref="Watches"/> readings in a row, except a first reading that is connected, reported at once. A connection
+/// that drops and comes back between two readings, or answers for one reading while Redis is restarting, is one outage
+/// in the log, not several; a first connection still being made when the watch starts (a busy machine) is no outage.
 /// </summary>
 internal sealed class SteadyLinkState(int watches = 2)
 {
@@ -18,7 +19,7 @@ internal sealed class SteadyLinkState(int watches = 2)
     {
         _streak = connected == _last ? _streak + 1 : 1;
         _last = connected;
-        if (connected == _reported || (_reported is not null && _streak < Watches))
+        if (connected == _reported || (_streak < Watches && !(connected && _reported is null)))
         {
             return null;
         }
