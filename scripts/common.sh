@@ -113,7 +113,13 @@ stop_services() {
     log "stopping PostgreSQL"
     pg_tool pg_ctl -D "$dir" -m fast -w stop >/dev/null
   fi
-  if redis-cli -h 127.0.0.1 -p "$MOODGRAINS_REDIS_PORT" ping >/dev/null 2>&1; then
+  # The Redis this data folder started, found by its PID file whatever port it was given; else the configured port.
+  local redis_pid
+  redis_pid="$(cat "$MOODGRAINS_DATA/redis/redis.pid" 2>/dev/null || true)"
+  if [ -n "$redis_pid" ] && [ "$(cat "/proc/$redis_pid/comm" 2>/dev/null)" = redis-server ]; then
+    log "stopping Redis (pid $redis_pid)"
+    kill -TERM "$redis_pid" 2>/dev/null || true
+  elif redis-cli -h 127.0.0.1 -p "$MOODGRAINS_REDIS_PORT" ping >/dev/null 2>&1; then
     log "stopping Redis"
     redis-cli -h 127.0.0.1 -p "$MOODGRAINS_REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
   fi
