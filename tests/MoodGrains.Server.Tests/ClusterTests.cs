@@ -111,7 +111,7 @@ public sealed class ClusterTests(ServersFixture servers, ITestOutputHelper outpu
         stopwatch.Stop();
         output.WriteLine($"silo exited {stopwatch.ElapsedMilliseconds} ms after SIGTERM with code {exitCode}");
 
-        Assert.True(exitCode is not null, $"the silo ignored SIGTERM for 10 s:\n{a.Output[^Math.Min(a.Output.Length, 4000)..]}");
+        Assert.True(exitCode is not null, $"the silo ignored SIGTERM for 10 s:\n{OutputTail.Last(a.Output, 4000)}");
         Assert.Equal(0, exitCode);
         Assert.DoesNotContain("Unhandled exception", a.Output, StringComparison.Ordinal);
         var room = await HttpRooms.ReadRoomAsync(await viaB.GetAsync(code));
@@ -136,7 +136,7 @@ public sealed class ClusterTests(ServersFixture servers, ITestOutputHelper outpu
         var exitCode = await silo.TerminateAsync(TimeSpan.FromSeconds(10));
         output.WriteLine($"silo exited {stopwatch.ElapsedMilliseconds} ms after SIGTERM with code {exitCode}");
 
-        Assert.True(exitCode is not null, $"the silo ignored SIGTERM for 10 s:\n{silo.Output[^Math.Min(silo.Output.Length, 4000)..]}");
+        Assert.True(exitCode is not null, $"the silo ignored SIGTERM for 10 s:\n{OutputTail.Last(silo.Output, 4000)}");
     }
     [Fact]
     public async Task A_silo_that_stalls_for_three_seconds_stays_in_the_cluster()
@@ -154,7 +154,7 @@ public sealed class ClusterTests(ServersFixture servers, ITestOutputHelper outpu
         await SignalAsync("CONT", a.ProcessId);
         await Task.Delay(TimeSpan.FromSeconds(8)); // past any vote that the stall could have caused
 
-        Assert.False(a.HasExited, $"the stalled silo was evicted and stopped:\n{a.Output[^Math.Min(a.Output.Length, 3000)..]}");
+        Assert.False(a.HasExited, $"the stalled silo was evicted and stopped:\n{OutputTail.Last(a.Output)}");
         using var viaA = await HttpRooms.SignInAsync(a);
         var code = (await HttpRooms.ReadRoomAsync(await viaA.CreateAsync("Ann"))).Code;
         using var annViaB = new HttpRooms(viaA.Session.Authorize(b.CreateClient()), viaA.Session);
