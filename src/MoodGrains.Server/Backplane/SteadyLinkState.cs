@@ -19,7 +19,8 @@ internal sealed class SteadyLinkState(int watches = 2)
     {
         _streak = connected == _last ? _streak + 1 : 1;
         _last = connected;
-        if (connected == _reported || (_streak < Watches && !(connected && _reported is null)))
+        var firstAnswer = connected && _reported is null;
+        if (connected == _reported || (_streak < Watches && !firstAnswer))
         {
             return null;
         }
