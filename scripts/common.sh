@@ -4,6 +4,7 @@
 MOODGRAINS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MOODGRAINS_DATA="${MOODGRAINS_DATA:-$MOODGRAINS_ROOT/.data}"
 MOODGRAINS_SERVER_PID="$MOODGRAINS_DATA/server.pid"
+MOODGRAINS_REDIS_PID="$MOODGRAINS_DATA/redis/redis.pid"
 MOODGRAINS_PG_PORT="${MOODGRAINS_PG_PORT:-55432}"
 MOODGRAINS_REDIS_PORT="${MOODGRAINS_REDIS_PORT:-56379}"
 
@@ -81,7 +82,7 @@ start_redis() {
   if ! redis-cli -h 127.0.0.1 -p "$MOODGRAINS_REDIS_PORT" ping >/dev/null 2>&1; then
     log "starting Redis on 127.0.0.1:$MOODGRAINS_REDIS_PORT"
     redis-server --port "$MOODGRAINS_REDIS_PORT" --bind 127.0.0.1 --dir "$dir" --daemonize yes \
-      --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --save "" --appendonly no >/dev/null
+      --pidfile "$MOODGRAINS_REDIS_PID" --logfile "$dir/redis.log" --save "" --appendonly no >/dev/null
   fi
   export MOODGRAINS_REDIS="127.0.0.1:$MOODGRAINS_REDIS_PORT"
 }
@@ -115,7 +116,7 @@ stop_services() {
   fi
   # The Redis this data folder started, found by its PID file whatever port it was given; else the configured port.
   local redis_pid
-  redis_pid="$(cat "$MOODGRAINS_DATA/redis/redis.pid" 2>/dev/null || true)"
+  redis_pid="$(cat "$MOODGRAINS_REDIS_PID" 2>/dev/null || true)"
   if [ -n "$redis_pid" ] && [ "$(cat "/proc/$redis_pid/comm" 2>/dev/null)" = redis-server ]; then
     log "stopping Redis (pid $redis_pid)"
     kill -TERM "$redis_pid" 2>/dev/null || true
