@@ -109,19 +109,45 @@ public sealed class VisionOptions
 
     public string XceptionFile { get; set; } = "emotion-xception.onnx";
 
-    /// <summary>Our own network, exported by <c>moodgrains export emotion</c> (input <c>[N,1,48,48]</c>, output <c>probabilities [N,7]</c>).</summary>
-    public string CnnFile { get; set; } = "moodgrains-cnn.onnx";
+    /// <summary>
+    /// Our networks as <c>models/</c> ships them, in their fixed slots: the CNN (the best single network on the
+    /// held-out slice, what <c>cnn</c> names in the CLI and the server runs live), then the other two. Each is
+    /// exported by <c>moodgrains export emotion</c> (input <c>[N,1,48,48]</c>, output <c>probabilities [N,7]</c>).
+    /// </summary>
+    public static IReadOnlyList<string> ShippedCnnFiles { get; } = ["moodgrains-cnn.onnx", "moodgrains-cnn-b.onnx", "moodgrains-cnn-c.onnx"];
+
+    public const int MaxCnnCount = 3;
 
     /// <summary>
-    /// Wherever the configuration runs our CNN, also run the second one (<see cref="SecondCnnFile"/>) with the same
-    /// test-time augmentation; each network is an equal expert of the geometric mean (so <c>cnn2+xception</c> weighs
-    /// three networks 1/3 each). Off by default: since run 6, the offline rule's held-out slice ranks our CNN's ten crops
-    /// alone above both networks' ten crops.
+    /// How many of our CNNs run wherever the configuration runs our CNN: 1 is <see cref="CnnFile"/> alone, 2 adds
+    /// <see cref="SecondCnnFile"/>, 3 also <see cref="ThirdCnnFile"/>. Each runs with the same test-time augmentation
+    /// and is an equal expert of the geometric mean (so three CNNs with mini-Xception weigh four networks 1/4 each).
     /// </summary>
-    public bool SecondCnn { get; set; }
+    /// <remarks>
+    /// The defaults are the offline rule's choice (docs/vision.md, "The next rule applied"): of every set of one to
+    /// three shipped networks, the one whose ten crops score highest on the held-out slice, run 5 + run 2. It leaves
+    /// out the CNN itself, so the default files are not the shipped slots' order; the server's appsettings.json names
+    /// its own.
+    /// </remarks>
+    public int CnnCount { get; set; } = 2;
 
-    /// <summary>The second CNN of <see cref="SecondCnn"/>, exported like <see cref="CnnFile"/>.</summary>
-    public string SecondCnnFile { get; set; } = "moodgrains-cnn-b.onnx";
+    /// <summary>The first of our CNNs that run (run 5's network by default, <c>moodgrains-cnn-c.onnx</c>).</summary>
+    public string CnnFile { get; set; } = ShippedCnnFiles[2];
+
+    /// <summary>The second CNN (<see cref="CnnCount"/> 2 or more; run 2's network by default).</summary>
+    public string SecondCnnFile { get; set; } = ShippedCnnFiles[1];
+
+    /// <summary>The third CNN (<see cref="CnnCount"/> 3; the CNN, run 6's network, by default).</summary>
+    public string ThirdCnnFile { get; set; } = ShippedCnnFiles[0];
+
+    /// <summary>The files of the CNNs that run, <see cref="CnnFile"/> first (<see cref="CnnCount"/> of them).</summary>
+    public IReadOnlyList<string> CnnFiles() => [.. new[] { CnnFile, SecondCnnFile, ThirdCnnFile }.Take(Math.Clamp(CnnCount, 1, MaxCnnCount))];
+
+    /// <summary>
+    /// Retired: replaced by <see cref="CnnCount"/> (2 runs both CNNs). Kept only so that a configuration that still
+    /// sets it is refused with that advice instead of being silently ignored.
+    /// </summary>
+    public bool? SecondCnn { get; set; }
 
     public string FaceApiFile { get; set; } = "face-expression.onnx";
 
@@ -188,6 +214,8 @@ public sealed class VisionOptions
         Check(MinFaceSize is >= 8 and <= 4096, $"{Key}MinFaceSize must be between 8 and 4096 pixels.");
         Check(FaceCropScale is >= 1 and <= 3, $"{Key}FaceCropScale must be between 1 and 3.");
         Check(IntraOpThreads is >= 1 and <= 64, $"{Key}IntraOpThreads must be between 1 and 64.");
+        Check(CnnCount is >= 1 and <= MaxCnnCount, $"{Key}CnnCount must be between 1 and {MaxCnnCount} (how many of our CNNs run).");
+        Check(SecondCnn is null, $"{Key}SecondCnn is no longer read: set {Key}CnnCount instead (1 = our CNN alone, 2 = also {ShippedCnnFiles[1]}).");
         if (errors.Count > 0 || string.IsNullOrWhiteSpace(ModelDirectory))
         {
             return errors;
@@ -214,10 +242,10 @@ public sealed class VisionOptions
 
         if (EmotionModel.UsesCnn())
         {
-            CheckFile(nameof(CnnFile), ResolvePath(CnnFile));
-            if (SecondCnn)
+            string[] settings = [nameof(CnnFile), nameof(SecondCnnFile), nameof(ThirdCnnFile)];
+            foreach (var (setting, file) in settings.Zip(CnnFiles()))
             {
-                CheckFile(nameof(SecondCnnFile), ResolvePath(SecondCnnFile));
+                CheckFile(setting, ResolvePath(file));
             }
         }
 

@@ -25,6 +25,24 @@ public sealed class VisionModelNamesTests
     }
 
     [Fact]
+    public void A_name_means_the_shipped_slots_and_other_files_are_named_in_the_description()
+    {
+        var options = new VisionOptions();
+        Assert.Equal("cnn2-tencrop+xception+head (moodgrains-cnn-c.onnx + moodgrains-cnn-b.onnx)", VisionModelNames.Describe(options));
+
+        VisionModelNames.TryApply("cnn2-tencrop+xception+head", options);
+
+        Assert.Equal(["moodgrains-cnn.onnx", "moodgrains-cnn-b.onnx"], options.CnnFiles());
+        Assert.Equal("cnn2-tencrop+xception+head", VisionModelNames.Describe(options));
+        options.CnnFile = "/elsewhere/run-7.onnx";
+        Assert.Equal("cnn2-tencrop+xception+head (/elsewhere/run-7.onnx + moodgrains-cnn-b.onnx)", VisionModelNames.Describe(options));
+        // Without a CNN in the configuration, its files do not matter.
+        VisionModelNames.TryApply("xception-tencrop+head", options);
+        options.CnnFile = "/elsewhere/run-7.onnx";
+        Assert.Equal("xception-tencrop+head", VisionModelNames.Describe(options));
+    }
+
+    [Fact]
     public void The_cnn_names_select_the_cnn_kinds_with_their_augmentation()
     {
         var options = new VisionOptions();
@@ -34,10 +52,14 @@ public sealed class VisionModelNamesTests
         VisionModelNames.TryApply("cnn-tencrop+xception+head", options);
         Assert.Equal((EmotionModelKind.CnnXceptionAndHead, true, true), (options.EmotionModel, options.FlipAveraging, options.MultiCrop));
         VisionModelNames.TryApply("cnn2-tencrop+xception+head", options);
-        Assert.Equal((EmotionModelKind.CnnXceptionAndHead, true, true, true), (options.EmotionModel, options.FlipAveraging, options.MultiCrop, options.SecondCnn));
+        Assert.Equal((EmotionModelKind.CnnXceptionAndHead, true, true, 2), (options.EmotionModel, options.FlipAveraging, options.MultiCrop, options.CnnCount));
+        VisionModelNames.TryApply("cnn3-flip", options);
+        Assert.Equal((EmotionModelKind.Cnn, true, false, 3), (options.EmotionModel, options.FlipAveraging, options.MultiCrop, options.CnnCount));
         VisionModelNames.TryApply("cnn", options);
-        Assert.Equal((EmotionModelKind.Cnn, false, false, false), (options.EmotionModel, options.FlipAveraging, options.MultiCrop, options.SecondCnn));
+        Assert.Equal((EmotionModelKind.Cnn, false, false, 1), (options.EmotionModel, options.FlipAveraging, options.MultiCrop, options.CnnCount));
         Assert.False(VisionModelNames.TryApply("cnn2xception", options));
+        Assert.False(VisionModelNames.TryApply("cnn4", options));
+        Assert.False(VisionModelNames.TryApply("cnn1-flip", options));
     }
 
     [Fact]
@@ -58,7 +80,7 @@ public sealed class VisionModelNamesTests
                       "CnnFile": "our-cnn.onnx",
                       "FlipAveraging": true,
                       "MultiCrop": false,
-                      "SecondCnn": false,
+                      "CnnCount": 1,
                       "MinDetectionScore": 0.8,
                       "MaxPixels": 2073600
                     }
@@ -70,7 +92,7 @@ public sealed class VisionModelNamesTests
 
             Assert.Equal((EmotionModelKind.CnnAndXception, "our-cnn.onnx", true, false), (live.EmotionModel, live.CnnFile, live.FlipAveraging, live.MultiCrop));
             Assert.Equal(("blazeface-front.onnx", 0.8f, 2073600L), (live.BlazeFaceFile, live.MinDetectionScore, live.MaxPixels));
-            Assert.Equal("cnn-flip+xception", VisionModelNames.Describe(live));
+            Assert.Equal("cnn-flip+xception (our-cnn.onnx)", VisionModelNames.Describe(live));
             // Unset keys keep the library defaults; the models are the CLI's copy of what the server copies beside its binaries.
             Assert.Equal((new VisionOptions().MaxFaces, "/somewhere/models"), (live.MaxFaces, live.ModelDirectory));
         }

@@ -114,6 +114,7 @@ public sealed class OptionsValidationTests
     [Theory]
     [InlineData("MoodGrains:Vision:MinDetectionScore", "7")]
     [InlineData("MoodGrains:Vision:CnnFile", "no-such-model.onnx")]
+    [InlineData("MoodGrains:Vision:CnnCount", "4")]
     [InlineData("MoodGrains:Inference:Workers", "100")]
     [InlineData("MoodGrains:Silo:ClusterId", "not a cluster id")]
     [InlineData("MoodGrains:Silo:AdvertisedAddress", "somewhere")]
@@ -140,6 +141,20 @@ public sealed class OptionsValidationTests
         var failure = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IStartupValidator>().Validate());
 
         Assert.Contains(failure.Failures, message => message.Contains(key, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("true")]
+    [InlineData("false")]
+    public void The_retired_second_cnn_switch_is_refused_with_the_key_that_replaced_it(string value)
+    {
+        using var host = BuildHost(new() { ["MoodGrains:Vision:SecondCnn"] = value });
+
+        var failure = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IStartupValidator>().Validate());
+
+        var message = Assert.Single(failure.Failures);
+        Assert.Contains("MoodGrains:Vision:SecondCnn", message, StringComparison.Ordinal);
+        Assert.Contains("MoodGrains:Vision:CnnCount", message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -191,8 +206,8 @@ public sealed class OptionsValidationTests
 
         // The live vision setting comes from appsettings.json: near-face BlazeFace, score >= 0.75, our CNN with its mirror.
         var vision = Get<VisionOptions>();
-        Assert.Equal(("blazeface-front.onnx", 0.75f, EmotionModelKind.Cnn, true, false, false),
-            (vision.BlazeFaceFile, vision.MinDetectionScore, vision.EmotionModel, vision.FlipAveraging, vision.MultiCrop, vision.SecondCnn));
+        Assert.Equal(("blazeface-front.onnx", 0.75f, EmotionModelKind.Cnn, true, false, 1),
+            (vision.BlazeFaceFile, vision.MinDetectionScore, vision.EmotionModel, vision.FlipAveraging, vision.MultiCrop, vision.CnnCount));
         Assert.Equal((512 * 1024, 8), (vision.MaxPayloadBytes, vision.MaxFaces));
 
         var spotify = Get<SpotifyOptions>();

@@ -121,7 +121,7 @@ public sealed class CnnModelTests : IDisposable
         var options = VisionFixture.DefaultOptions();
         options.EmotionModel = kind;
         options.CnnFile = CnnPath;
-        (options.MultiCrop, options.SecondCnn) = (false, false);
+        (options.MultiCrop, options.CnnCount) = (false, 1);
         Assert.Empty(options.Validate());
         using var face = RandomFace(64, 64, seed: 11);
 
@@ -136,7 +136,7 @@ public sealed class CnnModelTests : IDisposable
     public void The_cnn_and_xception_combination_is_the_geometric_mean_of_both()
     {
         var options = VisionFixture.DefaultOptions();
-        (options.EmotionModel, options.CnnFile, options.FlipAveraging, options.MultiCrop, options.SecondCnn) = (EmotionModelKind.CnnAndXception, CnnPath, true, false, false);
+        (options.EmotionModel, options.CnnFile, options.FlipAveraging, options.MultiCrop, options.CnnCount) = (EmotionModelKind.CnnAndXception, CnnPath, true, false, 1);
         using var face = RandomFace(64, 64, seed: 13);
         using var cnn = new CnnNet(CnnPath, 1);
         using var xception = EmotionModelFactory.Xception(options);
@@ -160,20 +160,28 @@ public sealed class CnnModelTests : IDisposable
     }
 
     [Fact]
-    public void A_second_cnn_is_one_more_equal_expert_wherever_the_cnn_runs()
+    public void Each_further_cnn_is_one_more_equal_expert_wherever_the_cnn_runs()
     {
-        var secondPath = Path.Combine(_folder.FullName, "moodgrains-cnn-b.onnx");
         var random = new Random(8);
-        TinyOnnx.WriteLinear(secondPath, [.. _weights.Select(w => w.Select(x => x + (float)(random.NextDouble() - 0.5) * 0.02f).ToArray())], _bias);
+        string Nearby(string name)
+        {
+            var path = Path.Combine(_folder.FullName, name);
+            TinyOnnx.WriteLinear(path, [.. _weights.Select(w => w.Select(x => x + (float)(random.NextDouble() - 0.5) * 0.02f).ToArray())], _bias);
+            return path;
+        }
+
+        var (secondPath, thirdPath) = (Nearby("moodgrains-cnn-b.onnx"), Nearby("moodgrains-cnn-c.onnx"));
         var options = VisionFixture.DefaultOptions();
-        (options.EmotionModel, options.CnnFile, options.SecondCnn, options.SecondCnnFile, options.FlipAveraging, options.MultiCrop) =
-            (EmotionModelKind.Cnn, CnnPath, true, secondPath, true, false);
+        (options.EmotionModel, options.CnnFile, options.CnnCount, options.SecondCnnFile, options.ThirdCnnFile, options.FlipAveraging, options.MultiCrop) =
+            (EmotionModelKind.Cnn, CnnPath, 2, secondPath, thirdPath, true, false);
         using var face = RandomFace(64, 64, seed: 17);
         using var first = new CnnNet(CnnPath, 1);
         using var second = new CnnNet(secondPath, 1);
+        using var third = new CnnNet(thirdPath, 1);
         using var xception = EmotionModelFactory.Xception(options);
         var a = first.Predict([face], flip: true)[0];
         var b = second.Predict([face], flip: true)[0];
+        var c = third.Predict([face], flip: true)[0];
         var x = xception.Predict([face], flip: true)[0];
 
         using (var both = EmotionModelFactory.Create(options))
@@ -187,8 +195,14 @@ public sealed class CnnModelTests : IDisposable
             AssertClose(ProductOfExperts.Combine([a, b, x]), three.Predict([face])[0]);
         }
 
-        // Off, the second file is neither loaded nor required.
-        (options.SecondCnn, options.SecondCnnFile) = (false, "no-such-second-cnn.onnx");
+        options.CnnCount = 3;
+        using (var four = EmotionModelFactory.Create(options))
+        {
+            AssertClose(ProductOfExperts.Combine([a, b, c, x]), four.Predict([face])[0]);
+        }
+
+        // With one CNN, the further files are neither loaded nor required.
+        (options.CnnCount, options.SecondCnnFile, options.ThirdCnnFile) = (1, "no-such-second-cnn.onnx", "no-such-third-cnn.onnx");
         Assert.Empty(options.Validate());
         using (var one = EmotionModelFactory.Create(options))
         {
@@ -196,15 +210,32 @@ public sealed class CnnModelTests : IDisposable
         }
     }
 
-    [Fact]
-    public void A_missing_second_cnn_file_is_reported_by_its_setting_when_it_is_used()
+    [Theory]
+    [InlineData(2, "SecondCnnFile")]
+    [InlineData(3, "ThirdCnnFile")]
+    public void A_missing_further_cnn_file_is_reported_by_its_setting_when_it_is_used(int count, string setting)
     {
         var options = VisionFixture.DefaultOptions();
-        (options.EmotionModel, options.CnnFile, options.SecondCnn, options.SecondCnnFile) = (EmotionModelKind.Cnn, CnnPath, true, "no-such-second-cnn.onnx");
+        (options.EmotionModel, options.CnnFile, options.CnnCount, options.SecondCnnFile, options.ThirdCnnFile) =
+            (EmotionModelKind.Cnn, CnnPath, count, "no-such-cnn-b.onnx", "no-such-cnn-c.onnx");
 
-        Assert.Contains(options.Validate(), e => e.Contains("MoodGrains:Vision:SecondCnnFile", StringComparison.Ordinal) && e.Contains("no-such-second-cnn.onnx", StringComparison.Ordinal));
+        var errors = options.Validate();
+
+        Assert.Contains(errors, e => e.Contains($"MoodGrains:Vision:{setting}", StringComparison.Ordinal));
+        Assert.Equal(count - 1, errors.Count);
         options.EmotionModel = EmotionModelKind.Xception;
         Assert.Empty(options.Validate());
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(4)]
+    public void A_cnn_count_outside_one_to_three_is_refused_by_name(int count)
+    {
+        var options = VisionFixture.DefaultOptions();
+        (options.EmotionModel, options.CnnFile, options.CnnCount) = (EmotionModelKind.Cnn, CnnPath, count);
+
+        Assert.Contains(options.Validate(), e => e.Contains("MoodGrains:Vision:CnnCount must be between 1 and 3", StringComparison.Ordinal));
     }
 
     [Fact]

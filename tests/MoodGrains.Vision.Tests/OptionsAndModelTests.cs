@@ -48,12 +48,13 @@ public sealed class OptionsAndModelTests
     [Fact]
     public void The_library_defaults_are_the_documented_offline_most_accurate_configuration()
     {
-        // The offline setting of docs/vision.md (run 6's rule): 256x256 BlazeFace, our CNN ten-crop x mini-Xception x the face-api head.
+        // The offline setting of docs/vision.md (the next rule): 256x256 BlazeFace, run 5's and run 2's CNNs ten-crop x mini-Xception x the face-api head.
         var options = new VisionOptions();
 
         Assert.Equal(("models", FaceDetectorKind.BlazeFace, "blazeface.onnx"), (options.ModelDirectory, options.Detector, options.BlazeFaceFile));
-        Assert.Equal((EmotionModelKind.CnnXceptionAndHead, true, true, false), (options.EmotionModel, options.FlipAveraging, options.MultiCrop, options.SecondCnn));
-        Assert.Equal(("moodgrains-cnn.onnx", "moodgrains-cnn-b.onnx"), (options.CnnFile, options.SecondCnnFile));
+        Assert.Equal((EmotionModelKind.CnnXceptionAndHead, true, true, 2), (options.EmotionModel, options.FlipAveraging, options.MultiCrop, options.CnnCount));
+        Assert.Equal(["moodgrains-cnn-c.onnx", "moodgrains-cnn-b.onnx"], options.CnnFiles());
+        Assert.Equal(["moodgrains-cnn.onnx", "moodgrains-cnn-b.onnx", "moodgrains-cnn-c.onnx"], VisionOptions.ShippedCnnFiles);
         Assert.Equal((512 * 1024, 8, 0.6f), (options.MaxPayloadBytes, options.MaxFaces, options.MinDetectionScore));
     }
 
@@ -62,8 +63,8 @@ public sealed class OptionsAndModelTests
     {
         var live = VisionFixture.ServerLiveOptions();
 
-        Assert.Equal(("blazeface-front.onnx", 0.75f, EmotionModelKind.Cnn, true, false, false),
-            (live.BlazeFaceFile, live.MinDetectionScore, live.EmotionModel, live.FlipAveraging, live.MultiCrop, live.SecondCnn));
+        Assert.Equal(("blazeface-front.onnx", 0.75f, EmotionModelKind.Cnn, true, false, 1),
+            (live.BlazeFaceFile, live.MinDetectionScore, live.EmotionModel, live.FlipAveraging, live.MultiCrop, live.CnnCount));
         // Live frames up to 1080p: the page sends 320x240, and larger ones only cost decode time.
         Assert.Equal(1920L * 1080, live.MaxPixels);
         Assert.Empty(live.Validate());
@@ -76,6 +77,7 @@ public sealed class OptionsAndModelTests
     [InlineData("blazeface.onnx", 256, 3)]
     [InlineData("moodgrains-cnn.onnx", 48, 1)]
     [InlineData("moodgrains-cnn-b.onnx", 48, 1)]
+    [InlineData("moodgrains-cnn-c.onnx", 48, 1)]
     public void Each_model_loads_with_its_documented_input(string file, int size, int channels)
     {
         using var model = new Imaging.OnnxModel(Path.Combine(VisionFixture.ModelDirectory, file), 1);
@@ -88,6 +90,7 @@ public sealed class OptionsAndModelTests
     [Theory]
     [InlineData("moodgrains-cnn.onnx")]
     [InlineData("moodgrains-cnn-b.onnx")]
+    [InlineData("moodgrains-cnn-c.onnx")]
     public void Our_cnns_carry_their_training_provenance_and_the_hash_models_readme_gives(string file)
     {
         var path = Path.Combine(VisionFixture.ModelDirectory, file);

@@ -6,7 +6,10 @@ namespace MoodGrains.Cli.Commands;
 /// The emotion configurations that <c>eval fer</c> and <c>bench vision</c> can name. The test-time augmentation
 /// suffix of the first network applies to every network of a combination (<c>-flip</c>: the face and its mirror;
 /// <c>-tencrop</c>: five sub-crops and their mirrors, never for the head, which then takes the mirror only).
-/// <c>cnn2</c> in place of <c>cnn</c> runs both of our CNNs (<see cref="VisionOptions.SecondCnn"/>).
+/// <c>cnn2</c> or <c>cnn3</c> in place of <c>cnn</c> runs two or three of our CNNs (<see cref="VisionOptions.CnnCount"/>).
+/// A name always means the shipped slots (<see cref="VisionOptions.ShippedCnnFiles"/>): <c>cnn</c> is the CNN alone,
+/// <c>cnn2</c> adds <c>moodgrains-cnn-b.onnx</c>, <c>cnn3</c> also <c>moodgrains-cnn-c.onnx</c>; a folder passed as
+/// <c>--models</c> decides which networks those files are.
 /// </summary>
 internal static class VisionModelNames
 {
@@ -44,7 +47,9 @@ internal static class VisionModelNames
 
     /// <summary>Every name a command accepts, <see cref="Default"/> and <see cref="Live"/> first.</summary>
     public static IReadOnlyList<string> Names { get; } =
-        [Default, Live, .. Table.Keys, .. Table.Keys.Where(n => n.StartsWith("cnn", StringComparison.Ordinal)).Select(n => "cnn2" + n[3..])];
+        [Default, Live, .. Table.Keys, .. Enumerable.Range(2, VisionOptions.MaxCnnCount - 1).SelectMany(count => CnnNames.Select(n => $"cnn{count}{n[3..]}"))];
+
+    private static IEnumerable<string> CnnNames => Table.Keys.Where(n => n.StartsWith("cnn", StringComparison.Ordinal));
 
     public static string Choices => string.Join('|', Names);
 
@@ -57,23 +62,36 @@ internal static class VisionModelNames
             return true;
         }
 
-        var second = name.StartsWith("cnn2", StringComparison.Ordinal);
-        if (!Table.TryGetValue(second ? "cnn" + name[4..] : name, out var setting))
+        var count = name.Length > 3 && name.StartsWith("cnn", StringComparison.Ordinal) && name[3] is >= '2' and <= '9' ? name[3] - '0' : 1;
+        if (count > VisionOptions.MaxCnnCount || !Table.TryGetValue(count > 1 ? "cnn" + name[4..] : name, out var setting))
         {
             return false;
         }
 
-        (options.EmotionModel, options.FlipAveraging, options.MultiCrop, options.SecondCnn) = (setting.Kind, setting.Flip, setting.MultiCrop, second);
+        (options.EmotionModel, options.FlipAveraging, options.MultiCrop, options.CnnCount) = (setting.Kind, setting.Flip, setting.MultiCrop, count);
+        (options.CnnFile, options.SecondCnnFile, options.ThirdCnnFile) = (VisionOptions.ShippedCnnFiles[0], VisionOptions.ShippedCnnFiles[1], VisionOptions.ShippedCnnFiles[2]);
         return true;
     }
 
-    /// <summary>The name of the emotion configuration <paramref name="options"/> describe (the inverse of <see cref="TryApply"/>).</summary>
+    /// <summary>
+    /// The name of the emotion configuration <paramref name="options"/> describe (the inverse of <see cref="TryApply"/>),
+    /// followed by the CNN files in brackets where they are not the shipped slots a name means.
+    /// </summary>
     public static string Describe(VisionOptions options)
+    {
+        var name = DescribeKind(options);
+        var files = options.CnnFiles();
+        return options.EmotionModel.UsesCnn() && !files.SequenceEqual(VisionOptions.ShippedCnnFiles.Take(files.Count))
+            ? $"{name} ({string.Join(" + ", files)})"
+            : name;
+    }
+
+    private static string DescribeKind(VisionOptions options)
     {
         var kind = options.EmotionModel;
         var crops = options.MultiCrop && (kind.UsesXception() || kind.UsesCnn());
         var suffix = crops ? (options.FlipAveraging ? "-tencrop" : "-fivecrop") : options.FlipAveraging ? "-flip" : "";
-        var cnn = options.SecondCnn ? "cnn2" : "cnn";
+        var cnn = options.CnnCount > 1 ? $"cnn{options.CnnCount}" : "cnn";
         return kind switch
         {
             EmotionModelKind.Xception => "xception" + suffix,

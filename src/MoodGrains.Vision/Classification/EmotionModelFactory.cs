@@ -17,7 +17,7 @@ public static class EmotionModelFactory
             EmotionModelKind.FaceApi => new FaceApiEmotionModel(FaceApi(options), flip),
             EmotionModelKind.FaceApiHead => head(),
             EmotionModelKind.XceptionAndHead => Combine(xception, head),
-            EmotionModelKind.Cnn when !options.SecondCnn => CnnExperts(options)[0](),
+            EmotionModelKind.Cnn when options.CnnCount == 1 => CnnExperts(options)[0](),
             EmotionModelKind.Cnn => Combine(CnnExperts(options)),
             EmotionModelKind.CnnAndXception => Combine([.. CnnExperts(options), xception]),
             EmotionModelKind.CnnAndHead => Combine([.. CnnExperts(options), head]),
@@ -30,14 +30,12 @@ public static class EmotionModelFactory
 
     public static CnnNet Cnn(VisionOptions options) => new(options.ResolvePath(options.CnnFile), options.IntraOpThreads);
 
-    /// <summary>Our CNN, and the second one when <see cref="VisionOptions.SecondCnn"/> is on, each with the configured test-time augmentation.</summary>
-    private static Func<IEmotionModel>[] CnnExperts(VisionOptions options)
-    {
-        Func<IEmotionModel> first = () => new CnnEmotionModel(Cnn(options), options.FlipAveraging, options.MultiCrop);
-        return options.SecondCnn
-            ? [first, () => new CnnEmotionModel(new CnnNet(options.ResolvePath(options.SecondCnnFile), options.IntraOpThreads), options.FlipAveraging, options.MultiCrop)]
-            : [first];
-    }
+    /// <summary>Our CNNs (<see cref="VisionOptions.CnnFiles"/>), each with the configured test-time augmentation.</summary>
+    private static Func<IEmotionModel>[] CnnExperts(VisionOptions options) =>
+    [
+        .. options.CnnFiles().Select(file => (Func<IEmotionModel>)(() =>
+            new CnnEmotionModel(new CnnNet(options.ResolvePath(file), options.IntraOpThreads), options.FlipAveraging, options.MultiCrop))),
+    ];
 
     public static FaceApiNet FaceApi(VisionOptions options) => new(options.ResolvePath(options.FaceApiFile), options.IntraOpThreads);
 
