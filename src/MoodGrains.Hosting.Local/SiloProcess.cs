@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Text;
 
 namespace MoodGrains.Hosting.Local;
 
@@ -11,7 +10,7 @@ namespace MoodGrains.Hosting.Local;
 public sealed class SiloProcess : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly ProcessOutput _output;
 
     private SiloProcess(Process process, int httpPort, int siloPort, int gatewayPort)
     {
@@ -19,10 +18,7 @@ public sealed class SiloProcess : IAsyncDisposable
         HttpPort = httpPort;
         SiloPort = siloPort;
         GatewayPort = gatewayPort;
-        _process.OutputDataReceived += (_, e) => Append(e.Data);
-        _process.ErrorDataReceived += (_, e) => Append(e.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        _output = new ProcessOutput(process);
     }
 
     public int HttpPort { get; }
@@ -37,16 +33,7 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Output => _output.Text;
 
     public static string ServerAssembly
     {
@@ -237,25 +224,6 @@ public sealed class SiloProcess : IAsyncDisposable
 
         Kill();
         throw new TimeoutException($"The server did not become healthy within {timeout}:\n{Output}");
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            // Keep the tail only: a long test should not hold every log line in memory.
-            if (_output.Length > 200_000)
-            {
-                _output.Remove(0, 100_000);
-            }
-
-            _output.AppendLine(line);
-        }
     }
 }
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using MoodGrains.Hosting.Local;
 using Xunit.Abstractions;
 
@@ -183,31 +182,19 @@ public sealed class RunScriptTests(ITestOutputHelper output) : IAsyncLifetime
     private sealed class RunScript : IAsyncDisposable
     {
         private readonly Process _process;
-        private readonly StringBuilder _output = new();
+        private readonly ProcessOutput _output;
 
         private RunScript(Process process)
         {
             _process = process;
-            _process.OutputDataReceived += (_, e) => Append(e.Data);
-            _process.ErrorDataReceived += (_, e) => Append(e.Data);
-            _process.BeginOutputReadLine();
-            _process.BeginErrorReadLine();
+            _output = new ProcessOutput(process);
         }
 
         public bool HasExited => _process.HasExited;
 
         public int ExitCode => _process.ExitCode;
 
-        public string Output
-        {
-            get
-            {
-                lock (_output)
-                {
-                    return _output.ToString();
-                }
-            }
-        }
+        public string Output => _output.Text;
 
         public static RunScript Start(ProcessStartInfo info) =>
             new(Process.Start(info) ?? throw new InvalidOperationException("bash did not start"));
@@ -236,19 +223,6 @@ public sealed class RunScriptTests(ITestOutputHelper output) : IAsyncLifetime
 
             _process.Dispose();
             return ValueTask.CompletedTask;
-        }
-
-        private void Append(string? line)
-        {
-            if (line is null)
-            {
-                return;
-            }
-
-            lock (_output)
-            {
-                _output.AppendLine(line);
-            }
         }
     }
 }
